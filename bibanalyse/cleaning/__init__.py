@@ -1,0 +1,198 @@
+"""Cleaning one raw file: parse each column by its kind, derive what the source needs,
+check the clean model, and split the rows into kept and rejected (with their reasons).
+
+Rejected rows keep their file and line so an analyst can find them, and the values of the
+row with personal data reduced as in processed data (never a member number or birth date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from bibanalyse.cleaning.collection import add_youth_flag
+from bibanalyse.cleaning.columns import PARSERS, Context, Parsed
+from bibanalyse.cleaning.loans import add_moment_and_youth
+from bibanalyse.cleaning.subscriptions import add_youth_subscription_flag
+from bibanalyse.reading import RawTable
+from bibanalyse.schemas import CLEAN_MODELS, raw_schema
+from bibanalyse.sources import Source
+
+FILE = "bestand"
+LINE = "regel"
+REASON = "reden"
+
+DERIVATIONS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "uitleenacties": add_moment_and_youth,
+    "abonnementen": add_youth_subscription_flag,
+    "collectie": add_youth_flag,
+}
+
+
+@dataclass
+class CleanFile:
+    """One raw file after cleaning: kept rows (with ``bestand``/``regel``) and rejected rows
+    (with ``reden``)."""
+
+    file: str
+    kept: pd.DataFrame
+    rejected: pd.DataFrame
+    blank_lines: int
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.kept) + len(self.rejected)
+
+
+class _Problems:
+    """Row problems, recorded sparsely: (row positions, message per position)."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self._positions: list[np.ndarray] = []
+        self._messages: list[list[str]] = []
+
+    def add(self, positions: np.ndarray, messages: list[str]) -> None:
+        if len(positions):
+            self._positions.append(np.asarray(positions))
+            self._messages.append(list(messages))
+
+    def mask(self) -> np.ndarray:
+        mask = np.zeros(self.rows, dtype=bool)
+        for positions in self._positions:
+            mask[positions] = True
+        return mask
+
+    def reasons(self) -> pd.Series:
+        """One text per problem row: its messages joined by ``; ``."""
+        if not self._positions:
+            return pd.Series([], dtype="str")
+        frame = pd.DataFrame(
+            {
+                "position": np.concatenate(self._positions),
+                "message": [m for messages in self._messages for m in messages],
+            }
+        )
+        messages = frame.groupby("position", sort=True)["message"]
+        return messages.agg(lambda texts: "; ".join(dict.fromkeys(texts))).astype("str")
+
+
+def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> CleanFile:
+    """Split one raw file of ``source`` into clean kept rows and rejected rows."""
+    raw_schema(source).validate(raw.frame, lazy=True)
+    problems = _Problems(len(raw.frame))
+    parsed = {
+        column.name: _parse_column(raw.frame, column, context, problems)
+        for column in source.columns
+    }
+    typed = pd.DataFrame({name: result.values for name, result in parsed.items()})
+    typed = DERIVATIONS.get(source.name, lambda frame: frame)(typed)
+    _check_model(typed, source.name, problems)
+    bad = problems.mask()
+    kept = _conform(typed[~bad], source.name)
+    kept.insert(0, FILE, file)
+    kept.insert(1, LINE, raw.lines[~bad])
+    rejected = _rejected_rows(raw, parsed, problems, file)
+    return CleanFile(file, kept.reset_index(drop=True), rejected, raw.blank_lines)
+
+
+def _parse_column(frame: pd.DataFrame, column, context: Context, problems: _Problems) -> Parsed:
+    text = frame[column.name] if column.name in frame else _missing_text(len(frame))
+    result = PARSERS[column.kind](text, context)
+    header = column.headers[0]
+    bad_positions = np.flatnonzero(result.bad)
+    if result.shows_value:
+        shown = text.iloc[bad_positions]
+        problems.add(bad_positions, [f"{header}: {result.problem} ({v!r})" for v in shown])
+    else:
+        problems.add(bad_positions, [f"{header}: {result.problem}"] * len(bad_positions))
+    if column.required:
+        missing = np.flatnonzero(text.isna().to_numpy())
+        problems.add(missing, [f"{header}: missing"] * len(missing))
+    return result
+
+
+def _missing_text(rows: int) -> pd.Series:
+    return pd.Series([None] * rows, dtype="str")
+
+
+def _check_model(typed: pd.DataFrame, name: str, problems: _Problems) -> None:
+    """Rows that parse but break a check of the clean model become problems."""
+    candidates = ~problems.mask()
+    subset = _conform(typed[candidates], name)
+    try:
+        CLEAN_MODELS[name].validate(subset, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        failures = errors.failure_cases
+        row_failures = failures[failures["index"].notna()]
+        if len(row_failures) < len(failures):  # a column-level failure is a bug, not bad data
+            raise
+        positions = np.flatnonzero(candidates)[row_failures["index"].astype(int).to_numpy()]
+        problems.add(positions, [_describe(row) for row in row_failures.itertuples()])
+
+
+def _conform(typed: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The clean model's columns in its order, whole numbers as ``int64`` where the model
+    has no missing values."""
+    model = CLEAN_MODELS[name].to_schema()
+    frame = typed[list(model.columns)].reset_index(drop=True)
+    for column_name, column in model.columns.items():
+        if str(column.dtype) == "int64" and frame[column_name].dtype != "int64":
+            frame[column_name] = frame[column_name].astype("int64")
+    return frame
+
+
+_CHECK_WORDS = {
+    "greater_than_or_equal_to": "is negative",
+    "in_range": "is out of range",
+    "isin": "is not an allowed value",
+    "str_matches": "has the wrong form",
+    "str_length": "has the wrong length",
+    "unique": "appears twice",
+}
+
+
+def _describe(failure) -> str:
+    check = str(failure.check)
+    if failure.schema_context == "DataFrameSchema":
+        return check  # a row check's own message, e.g. "Einde before Start"
+    words = _CHECK_WORDS.get(check.split("(")[0], f"fails {check}")
+    value = failure.failure_case
+    value = value.item() if hasattr(value, "item") else value  # numpy scalars print plainly
+    return f"{failure.column}: {value!r} {words}"
+
+
+def _rejected_rows(raw: RawTable, parsed: dict[str, Parsed], problems, file) -> pd.DataFrame:
+    """The rejected rows as text, personal data reduced, with file, line and reason; rows
+    that could not even be split into fields come last."""
+    reasons = problems.reasons()
+    positions = reasons.index.to_numpy()
+    values = {
+        name: (result.values if not result.shows_value else raw.frame.get(name))
+        for name, result in parsed.items()
+    }
+    rows = pd.DataFrame(
+        {
+            FILE: file,
+            LINE: raw.lines[positions],
+            REASON: reasons.to_numpy(),
+            **{
+                name: (
+                    column.iloc[positions].astype("str").to_numpy() if column is not None else None
+                )
+                for name, column in values.items()
+            },
+        }
+    )
+    malformed = pd.DataFrame(
+        {
+            FILE: file,
+            LINE: raw.malformed["line"],
+            REASON: "the line does not split into the header's columns",
+        }
+    )
+    return pd.concat([rows, malformed], ignore_index=True) if len(malformed) else rows

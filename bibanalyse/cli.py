@@ -1,0 +1,138 @@
+"""The ``bibanalyse`` command.
+
+Exit codes: 0 done; 1 a report notebook failed; 2 bad input or usage (an unreadable export,
+a missing key, an unknown period or municipality).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from bibanalyse import __version__
+from bibanalyse.config import KEY_ENV, Settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input or usage: exit code 2 with the message."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = load_settings().with_data_dir(getattr(args, "data_dir", None))
+    try:
+        return args.command(args, settings) or EXIT_OK
+    except (UsageError, ValueError, RuntimeError, OSError) as error:
+        print(f"bibanalyse {args.name}: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bibanalyse",
+        description="Analyses of the prestatieafspraken of Bibliotheek Zuid-Kennemerland.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    demo = _command(commands, "demo", run_demo, "write synthetic raw exports for every source")
+    _data_dir_option(demo)
+    demo.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    demo.add_argument(
+        "--until",
+        type=dt.date.fromisoformat,
+        help="last day covered, jjjj-mm-dd (default: end of the latest half year ended)",
+    )
+
+    ingest = _command(commands, "ingest", run_ingest, "clean the raw exports into processed data")
+    _data_dir_option(ingest)
+
+    _command(commands, "init-key", run_init_key, "create a local pseudonymisation key file")
+    return parser
+
+
+def _command(commands, name: str, function, help_text: str) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=help_text, description=help_text)
+    command.set_defaults(command=function, name=name)
+    return command
+
+
+def _data_dir_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--data-dir", type=Path, help="data folder with raw/ and processed/ (default from settings)"
+    )
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bibanalyse.demo import generate_demo
+    from bibanalyse.periods import latest_ended
+
+    until = args.until or latest_ended(dt.date.today()).last_day
+    counts = generate_demo(settings.raw_dir, until=until, seed=args.seed)
+    print(f"Demo exports up to {until:%d-%m-%Y} written to {settings.raw_dir}")
+    for source, rows in counts.items():
+        print(f"  {source:<20} {rows:>10,} rows")
+    return EXIT_OK
+
+
+def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bibanalyse.ingest import ingest
+    from bibanalyse.reading import UnreadableFileError
+
+    try:
+        reports = ingest(settings, progress=_print_progress)
+    except UnreadableFileError as error:
+        raise UsageError(str(error)) from error
+    _print_ingest_report(reports)
+    print(f"Processed data written to {settings.processed_dir}")
+    return EXIT_OK
+
+
+def run_init_key(args: argparse.Namespace, settings: Settings) -> int:
+    from bibanalyse.privacy import create_key_file
+
+    if os.environ.get(KEY_ENV):
+        print(f"{KEY_ENV} is set; no key file needed")
+    elif create_key_file(settings.key_file):
+        print(
+            f"Created a local pseudonymisation key in {settings.key_file} (ignored by git). "
+            f"Set {KEY_ENV} to use the organisation's own key instead."
+        )
+    else:
+        print(f"Using the local key file {settings.key_file}")
+    return EXIT_OK
+
+
+def _print_progress(source: str, number: int, total: int) -> None:
+    if sys.stderr.isatty():
+        print(
+            f"\r[{number}/{total}] {source:<24}",
+            end="" if number < total else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _print_ingest_report(reports) -> None:
+    header = f"{'source':<20} {'file':<48} {'read':>10} {'kept':>10} {'rejected':>9} {'dupl.':>9}"
+    print(header)
+    for report in reports:
+        print(
+            f"{report.source:<20} {report.file[-48:]:<48} {report.rows_read:>10,} "
+            f"{report.kept:>10,} {report.rejected:>9,} {report.duplicates:>9,}"
+        )
+    totals = [
+        sum(getattr(r, field) for r in reports)
+        for field in ("rows_read", "kept", "rejected", "duplicates")
+    ]
+    print(f"{'total':<69} {totals[0]:>10,} {totals[1]:>10,} {totals[2]:>9,} {totals[3]:>9,}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

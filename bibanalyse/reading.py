@@ -1,0 +1,257 @@
+"""Reading raw exports: any of the contract's file formats to a frame of text.
+
+``read_raw`` finds the header (below a title line or blank lines), the delimiter and the
+encoding itself, maps the export's header names to the contract's columns and returns every
+data row as text with its line number, so that each can be accounted for. A file that cannot
+be read as a table at all raises ``UnreadableFileError``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from bibanalyse.sources import Source
+
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+DELIMITERS = (";", ",", "\t")
+HEADER_SEARCH_LINES = 20
+
+
+class UnreadableFileError(ValueError):
+    """A raw file that is not a readable table: the ingest stops (exit code 2)."""
+
+
+@dataclass
+class RawTable:
+    """The data rows of one raw file, as text, under the contract's column names."""
+
+    path: Path
+    frame: pd.DataFrame  # str columns, missing where empty
+    lines: pd.arrays.IntegerArray  # each row's line (Excel: row) number; missing if unknown
+    malformed: pd.DataFrame = field(  # rows that could not be split: line, text
+        default_factory=lambda: pd.DataFrame({"line": pd.Series(dtype="Int64"), "text": []})
+    )
+    blank_lines: int = 0
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame) + len(self.malformed)
+
+
+def read_raw(path: Path, source: Source) -> RawTable:
+    """Read one raw export of ``source``; raises ``UnreadableFileError`` naming what is wrong."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return _read_text(path, source)
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, source)
+    raise UnreadableFileError(f"{path}: not a table: expected a .csv or .xlsx file")
+
+
+# --- text files -------------------------------------------------------------------------
+
+
+def _read_text(path: Path, source: Source) -> RawTable:
+    data = _as_utf8(path, path.read_bytes())
+    head = _head_lines(data, HEADER_SEARCH_LINES)
+    candidates = [[_split_line(line, delimiter) for line in head] for delimiter in DELIMITERS]
+    header_index, delimiter, names = _find_header(path, source, candidates)
+    body_start = sum(len(line) + 1 for line in head[: header_index + 1])
+    malformed: list[str] = []
+    table = pacsv.read_csv(
+        pa.py_buffer(data).slice(min(body_start, len(data))),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            newlines_in_values=data.find(b'"', body_start) >= 0,
+            invalid_row_handler=lambda row: malformed.append(row.text) or "skip",
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            include_columns=[name for name in names if not name.startswith("_")],
+            strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+    frame, empty = _to_frame(table)
+    return _with_line_numbers(path, data, body_start, header_index + 2, frame, empty, malformed)
+
+
+def _head_lines(data: bytes, count: int) -> list[bytes]:
+    """The first ``count`` lines of ``data`` (without copying the rest)."""
+    lines, start = [], 0
+    while len(lines) < count and start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        lines.append(data[start:end])
+        start = end + 1
+    return lines
+
+
+def _as_utf8(path: Path, data: bytes) -> bytes:
+    """The file's bytes as UTF-8 with ``\\n`` line ends: UTF-8 (with or without BOM) as is,
+    else Windows-1252."""
+    if b"\x00" in data[:4096]:
+        raise UnreadableFileError(f"{path}: not a table: binary content (a NUL byte)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            data = data.decode("cp1252").encode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            raise UnreadableFileError(
+                f"{path}: line {line}: cannot decode: neither UTF-8 "
+                f"({utf8_error.reason} at byte {utf8_error.start}) nor Windows-1252 "
+                f"(byte 0x{data[error.start]:02x})"
+            ) from error
+    return data.replace(b"\r\n", b"\n") if b"\r" in data else data
+
+
+def _split_line(line: bytes, delimiter: str) -> list[str]:
+    text = line.decode("utf-8").rstrip("\r")
+    return next(csv.reader([text], delimiter=delimiter), [])
+
+
+def _find_header(path: Path, source: Source, candidates) -> tuple[int, str, list[str]]:
+    """The line index, delimiter and column names of the header: the line that names the
+    most of the source's columns. Raises when it lacks a required column."""
+    best = (-1, 0, DELIMITERS[0], [])
+    for delimiter, rows in zip(DELIMITERS, candidates, strict=False):
+        for index, fields in enumerate(rows):
+            matched = sum(source.column_for_header(name) is not None for name in fields)
+            if matched > best[0]:
+                best = (matched, index, delimiter, fields)
+    _, index, delimiter, fields = best
+    return index, delimiter, _column_names(path, source, fields, f"line {index + 1}")
+
+
+def _column_names(path: Path, source: Source, headers: list, where: str) -> list[str]:
+    """The contract names for a header row; ignored columns get a ``_`` name."""
+    names = []
+    for position, header in enumerate(headers):
+        column = source.column_for_header(header or "")
+        if column is None or column.name in names:
+            names.append(f"_ignored_{position}")
+        else:
+            names.append(column.name)
+    missing = [column.headers[0] for column in source.required if column.name not in names]
+    if missing:
+        shown = ", ".join(repr(h) for h in headers if h and str(h).strip()) or "nothing"
+        raise UnreadableFileError(
+            f"{path}: required column {', '.join(repr(m) for m in missing)} missing "
+            f"(header taken from {where}: {shown})"
+        )
+    return names
+
+
+def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
+    """Trimmed text columns (empty -> missing) and a mask of rows that are wholly empty."""
+    columns = {}
+    empty = np.ones(table.num_rows, dtype=bool)
+    for name in table.column_names:
+        trimmed = pc.utf8_trim_whitespace(table[name])
+        trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+        empty &= pc.is_null(trimmed).to_numpy(zero_copy_only=False)
+        columns[name] = trimmed
+    return pa.table(columns).to_pandas(), empty
+
+
+def _with_line_numbers(path, data, body_start, first_line, frame, empty, malformed) -> RawTable:
+    """The rows with their line numbers; blank and delimiter-only lines are left out.
+
+    Lines are exact unless a quoted value spans lines, then they are missing.
+    """
+    buffer = np.frombuffer(data, dtype=np.uint8, offset=min(body_start, len(data)))
+    starts = np.concatenate(([0], np.flatnonzero(buffer == ord("\n")) + 1))
+    ends = np.concatenate((starts[1:] - 1, [len(buffer)]))
+    numbers = np.arange(first_line, first_line + len(starts))
+    is_malformed_line = np.zeros(len(starts), dtype=bool)
+    kept_texts, kept_lines, blank = [], [], 0
+    position = body_start
+    for text in malformed:
+        found = data.find(text.encode("utf-8"), position)
+        found = found if found >= 0 else data.find(text.encode("utf-8"), body_start)
+        index = None
+        if found >= 0:
+            index = int(np.searchsorted(starts, found - body_start, side="right") - 1)
+            is_malformed_line[index] = True
+            position = found + 1
+        if text.strip(" \t\r;,"):
+            kept_texts.append(text)
+            kept_lines.append(numbers[index] if index is not None else pd.NA)
+        else:
+            blank += 1
+    data_lines = numbers[(ends > starts) & ~is_malformed_line]
+    if len(data_lines) == len(frame):
+        lines = pd.array(data_lines, dtype="Int64")
+    else:
+        lines = pd.array([pd.NA] * len(frame), dtype="Int64")
+    keep = ~empty
+    return RawTable(
+        path=path,
+        frame=frame[keep].reset_index(drop=True),
+        lines=lines[keep],
+        malformed=pd.DataFrame(
+            {"line": pd.array(kept_lines, dtype="Int64"), "text": pd.array(kept_texts, "str")}
+        ),
+        blank_lines=int(empty.sum()) + blank,
+    )
+
+
+# --- Excel files ------------------------------------------------------------------------
+
+
+def _read_excel(path: Path, source: Source) -> RawTable:
+    import openpyxl  # slow to import; only Excel files need it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
+        raise UnreadableFileError(f"{path}: not a readable Excel workbook: {error}") from error
+    try:
+        rows = [
+            [_cell_text(value) for value in row]
+            for row in workbook.worksheets[0].iter_rows(values_only=True)
+        ]
+    finally:
+        workbook.close()
+    header_index, _, names = _find_header(path, source, [rows[:HEADER_SEARCH_LINES]])
+    width = len(names)
+    body = [(row + [None] * width)[:width] for row in rows[header_index + 1 :]]
+    lines = pd.array(np.arange(header_index + 2, header_index + 2 + len(body)), dtype="Int64")
+    frame = pd.DataFrame(body, columns=names, dtype="str")
+    frame = frame[[name for name in names if not name.startswith("_")]]
+    frame = frame.apply(lambda column: column.str.strip().mask(column.str.strip() == ""))
+    empty = frame.isna().all(axis=1).to_numpy()
+    return RawTable(
+        path=path,
+        frame=frame[~empty].reset_index(drop=True),
+        lines=lines[~empty],
+        blank_lines=int(empty.sum()),
+    )
+
+
+def _cell_text(value: object) -> str | None:
+    """An Excel cell as the text an export would hold."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,141 @@
+"""The ingest end to end on tiny exports: accounting, duplicates, atomicity, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pytest
+
+from bibanalyse.cli import main
+from bibanalyse.ingest import ingest
+from bibanalyse.reading import UnreadableFileError
+from tests.conftest import write_raw
+
+LOANS_ISO = (
+    "Datum,Tijd,Actie,Vestiging,Exemplaarnummer,Plaatsing,Lenersnummer\n"
+    "2024-06-30,23:59,1,Heemstede,E1,JROM,2100011112222\n"
+    "2024-07-01,10:00,3,Heemstede,E1,JROM,2100011112222\n"
+    "2024-07-02,11:00,1,Haarlem Centrum,E9,ROM,2100033334444\n"
+)
+# the same actions exported again, overlapping, in another format, plus one new and one bad
+LOANS_DUTCH = (
+    "datum;tijd;ACTIE; vestiging ;exemplaarnummer;plaatsing;lenersnummer\n"
+    "1-7-2024;10:00;verlenging;heemstede;E1;JROM;2100011112222\n"
+    "02-07-2024;11:00;uitlening;Haarlem Centrum;E9;ROM;2100033334444\n"
+    "03-07-2024;12:00;inname;Heemstede;E1;JROM;2100011112222\n"
+    "04-07-2024;12:00;9;Heemstede;E1;JROM;2100011112222\n"
+)
+
+
+def read(settings, table):
+    return pd.read_parquet(settings.processed_dir / f"{table}.parquet")
+
+
+def test_every_row_is_kept_rejected_or_a_duplicate(with_branches):
+    write_raw(with_branches, "uitleenacties", "a.csv", LOANS_ISO)
+    write_raw(with_branches, "uitleenacties", "b.csv", LOANS_DUTCH, encoding="cp1252")
+    reports = {report.file: report for report in ingest(with_branches)}
+    a, b = reports["uitleenacties/a.csv"], reports["uitleenacties/b.csv"]
+    assert (a.rows_read, a.kept, a.rejected, a.duplicates) == (3, 3, 0, 0)
+    assert (b.rows_read, b.kept, b.rejected, b.duplicates) == (4, 1, 1, 2)
+    for report in reports.values():
+        assert report.rows_read == report.kept + report.rejected + report.duplicates
+    loans = read(with_branches, "uitleenacties")
+    assert len(loans) == 4  # the overlap is not counted twice
+    assert loans["actie"].tolist() == ["uitlening", "verlenging", "uitlening", "inname"]
+    report_file = pd.read_csv(with_branches.processed_dir / "ingest_report.csv")
+    assert report_file["rows_read"].sum() == 2 + 3 + 4
+
+
+def test_rejected_rows_are_written_for_inspection(with_branches):
+    write_raw(with_branches, "uitleenacties", "b.csv", LOANS_DUTCH)
+    ingest(with_branches)
+    rejected = pd.read_csv(with_branches.processed_dir / "rejected" / "uitleenacties.csv")
+    assert rejected[["bestand", "regel"]].values.tolist() == [["uitleenacties/b.csv", 5]]
+    assert rejected["reden"].str.contains("unknown action code").all()
+    assert not rejected.to_csv().count("2100011112222")
+
+
+def test_rerun_gives_identical_processed_data(with_branches):
+    write_raw(with_branches, "uitleenacties", "a.csv", LOANS_ISO)
+    write_raw(with_branches, "uitleenacties", "b.csv", LOANS_DUTCH)
+
+    def digests():
+        return {
+            path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(with_branches.processed_dir.rglob("*"))
+            if path.is_file()
+        }
+
+    ingest(with_branches)
+    first = digests()
+    ingest(with_branches)
+    assert digests() == first
+
+
+def test_raw_files_are_never_modified(with_branches):
+    path = write_raw(with_branches, "uitleenacties", "b.csv", LOANS_DUTCH, encoding="cp1252")
+    before = path.read_bytes()
+    ingest(with_branches)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["b.csv"]
+
+
+def test_failed_ingest_leaves_previous_processed_data(with_branches):
+    write_raw(with_branches, "uitleenacties", "a.csv", LOANS_ISO)
+    ingest(with_branches)
+    before = read(with_branches, "uitleenacties")
+    write_raw(with_branches, "uitleenacties", "c.csv", "Datum,Actie\n2024-01-01,1\n")
+    with pytest.raises(UnreadableFileError, match="c.csv: required column"):
+        ingest(with_branches)
+    pd.testing.assert_frame_equal(read(with_branches, "uitleenacties"), before)
+    leftovers = [p.name for p in with_branches.data_dir.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_unreadable_file_exits_2_naming_file_and_column(with_branches, capsys):
+    write_raw(with_branches, "ido", "ido.csv", "Datum;Vestiging\n01-01-2024;Heemstede\n")
+    assert main(["ingest"]) == 2
+    error = capsys.readouterr().err
+    assert "ido.csv" in error and "'Onderwerp'" in error
+
+
+def test_ingest_without_a_key_stops_with_a_clear_message(with_branches, monkeypatch, capsys):
+    monkeypatch.delenv("BIBANALYSE_KEY")
+    assert main(["ingest"]) == 2
+    assert "no pseudonymisation key" in capsys.readouterr().err
+    assert not with_branches.processed_dir.exists()
+
+
+def test_missing_branches_export_stops(settings, capsys):
+    write_raw(settings, "uitleenacties", "a.csv", LOANS_ISO)
+    assert main(["ingest"]) == 2
+    assert "vestigingen" in capsys.readouterr().err
+
+
+def test_sources_without_files_give_empty_typed_tables(with_branches):
+    ingest(with_branches)
+    visits = read(with_branches, "bezoekerstellingen")
+    assert len(visits) == 0
+    assert list(visits.columns)[:3] == ["vestiging", "datum", "uur"]
+
+
+def test_narratives_are_read_per_goal(with_branches):
+    write_raw(
+        with_branches,
+        "toelichting/Heemstede",
+        "2025-H1.md",
+        "# Toelichting\nInleiding.\n\n## 1.2 Voorlezen\nWe lazen **veel** voor.\n\n## Overig\nx\n",
+    )
+    reports = [r for r in ingest(with_branches) if r.source == "toelichting"]
+    assert [(r.rows_read, r.kept, r.rejected) for r in reports] == [(2, 1, 1)]
+    narratives = read(with_branches, "toelichting")
+    assert narratives.to_dict("records") == [
+        {
+            "gemeente": "Heemstede",
+            "periode": "2025-H1",
+            "afspraak": "1.2",
+            "tekst": "We lazen **veel** voor.",
+        }
+    ]

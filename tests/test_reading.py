@@ -1,0 +1,119 @@
+"""Reading raw exports: formats, headers, blank lines and what cannot be read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from bibanalyse.reading import UnreadableFileError, read_raw
+from bibanalyse.sources import SOURCES
+
+BRANCHES = SOURCES["vestigingen"]
+LOANS = SOURCES["uitleenacties"]
+
+
+def test_reads_semicolon_windows_1252_with_title_line_and_blank_lines(tmp_path):
+    path = tmp_path / "ido.csv"
+    text = "Export IDO-vragen\n\nDatum;Vestiging;Onderwerp\n01-02-2024;Heemstede;Café\n\n"
+    path.write_bytes(text.encode("cp1252"))
+    raw = read_raw(path, SOURCES["ido"])
+    assert raw.frame.to_dict("records") == [
+        {"datum": "01-02-2024", "vestiging": "Heemstede", "onderwerp": "Café"}
+    ]
+    assert list(raw.lines) == [4]
+
+
+def test_reads_utf8_bom_and_header_spelling(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_bytes("\ufeff VESTIGING ,gemeénte\r\nHeemstede,Heemstede\r\n".encode())
+    raw = read_raw(path, BRANCHES)
+    assert list(raw.frame.columns) == ["vestiging", "gemeente"]
+    assert raw.frame.iloc[0].tolist() == ["Heemstede", "Heemstede"]
+
+
+def test_reads_tab_delimited_with_trailing_empty_columns(tmp_path):
+    path = tmp_path / "v.tsv"
+    path.write_text("Vestiging\tGemeente\t\t\nHillegom\tHillegom\t\t\n")
+    raw = read_raw(path, BRANCHES)
+    assert raw.frame.to_dict("records") == [{"vestiging": "Hillegom", "gemeente": "Hillegom"}]
+
+
+def test_unlisted_columns_are_ignored_and_values_trimmed(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_text("Vestiging,Opmerking,Gemeente\n  Zandvoort ,x, Zandvoort\n")
+    raw = read_raw(path, BRANCHES)
+    assert raw.frame.to_dict("records") == [{"vestiging": "Zandvoort", "gemeente": "Zandvoort"}]
+
+
+def test_line_numbers_account_for_blank_delimiter_only_and_malformed_lines(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_text("Vestiging;Gemeente\nA;X\n\n;\nB;Y;extra\n   \nC;Z\n")
+    raw = read_raw(path, BRANCHES)
+    assert raw.frame["vestiging"].tolist() == ["A", "C"]
+    assert list(raw.lines) == [2, 7]
+    assert raw.malformed.to_dict("records") == [{"line": 5, "text": "B;Y;extra"}]
+    assert raw.blank_lines == 2  # ";" and "   "; the empty line is no row at all
+    assert raw.rows_read == 3
+
+
+def test_quoted_values_keep_their_delimiters(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_text('Vestiging,Gemeente\n"Haarlem, Noord",Haarlem\n')
+    assert read_raw(path, BRANCHES).frame["vestiging"].tolist() == ["Haarlem, Noord"]
+
+
+def test_excel_with_title_row_and_dates(tmp_path):
+    path = tmp_path / "activiteiten.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Activiteitenregistratie 2024"])
+    sheet.append([])
+    sheet.append(["Datum", "Titel", "Soort", "Prestatieafspraak", "Vestiging", "Aantal klassen"])
+    sheet.append([dt.datetime(2024, 3, 5), "Voorlezen", "Voorlezen", 1.2, "Heemstede", 2.0])
+    sheet.append([])
+    sheet.append([dt.datetime(2024, 3, 6), "Taalsoos", "Taalsoos", "1.4", "Heemstede", None])
+    workbook.save(path)
+    raw = read_raw(path, SOURCES["activiteiten"])
+    assert raw.frame.iloc[0][["datum", "prestatieafspraken", "aantal_klassen"]].tolist() == [
+        "2024-03-05",
+        "1.2",
+        "2",
+    ]
+    assert list(raw.lines) == [4, 6]
+
+
+def test_missing_required_column_names_file_and_column(tmp_path):
+    path = tmp_path / "loans.csv"
+    path.write_text("Datum,Actie,Vestiging,Exemplaarnummer,Lenersnummer\n")
+    with pytest.raises(UnreadableFileError, match=r"loans\.csv: required column 'Plaatsing'"):
+        read_raw(path, LOANS)
+
+
+def test_undecodable_file_names_the_line(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_bytes(b"Vestiging,Gemeente\nA,B\n\x81\x8d,C\n")
+    with pytest.raises(UnreadableFileError, match=r"v\.csv: line 3: cannot decode"):
+        read_raw(path, BRANCHES)
+
+
+def test_binary_file_is_not_a_table(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_bytes(b"PK\x03\x04\x00\x00binary")
+    with pytest.raises(UnreadableFileError, match="not a table"):
+        read_raw(path, BRANCHES)
+
+
+def test_other_suffix_is_not_a_table(tmp_path):
+    path = tmp_path / "v.pdf"
+    path.write_text("Vestiging,Gemeente\n")
+    with pytest.raises(UnreadableFileError, match=r"v\.pdf: not a table"):
+        read_raw(path, BRANCHES)
+
+
+def test_broken_workbook_is_reported(tmp_path):
+    path = tmp_path / "v.xlsx"
+    path.write_text("not a workbook")
+    with pytest.raises(UnreadableFileError, match=r"v\.xlsx: not a readable Excel workbook"):
+        read_raw(path, BRANCHES)
