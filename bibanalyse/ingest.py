@@ -9,7 +9,6 @@ was. Raw files are only read.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from bibanalyse.cleaning import FILE, LINE, REASON, CleanFile, clean_file
 from bibanalyse.cleaning.columns import Context
 from bibanalyse.cleaning.narratives import read_narrative
 from bibanalyse.config import Settings
+from bibanalyse.files import publish_folder
 from bibanalyse.privacy import load_key
 from bibanalyse.reading import (
     EXCEL_SUFFIXES,
@@ -75,7 +75,7 @@ def ingest(settings: Settings, *, progress: Progress | None = None) -> list[File
     staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=settings.data_dir))
     try:
         reports = _ingest_all(raw_dir, staging, key, progress or (lambda *_: None))
-        _publish(staging, settings.processed_dir)
+        publish_folder(staging, settings.processed_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -212,12 +212,3 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-
-
-def _publish(staging: Path, target: Path) -> None:
-    """Swap the complete new folder in for the old one."""
-    retired = target.with_name(f".{target.name}-retired-{os.getpid()}")
-    if target.exists():
-        os.rename(target, retired)
-    os.rename(staging, target)
-    shutil.rmtree(retired, ignore_errors=True)
