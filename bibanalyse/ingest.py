@@ -161,20 +161,25 @@ def _report(source: str, cleaned: CleanFile, duplicates: int) -> FileReport:
     )
 
 
-def find_duplicates(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """True for each row equal on ``columns`` to an earlier row.
+def find_duplicates(frame: pd.DataFrame, columns: list[str], file: str = FILE) -> np.ndarray:
+    """True for each row that an earlier file already holds: the k-th copy of a row in a file
+    is a duplicate when an earlier file has a k-th copy too. Identical rows within one file
+    are all kept (two IDO questions on the same topic on one day are two questions).
 
     Rows are hashed first; only rows whose hash repeats are compared in full.
 
-    >>> frame = pd.DataFrame({"a": [1, 2, 1, 1], "b": ["x", "y", "x", "z"]})
-    >>> find_duplicates(frame, ["a", "b"]).tolist()
-    [False, False, True, False]
+    >>> frame = pd.DataFrame({"a": [1, 1, 1, 1, 2], "bestand": ["x", "x", "y", "y", "y"]})
+    >>> find_duplicates(frame, ["a"]).tolist()
+    [False, False, True, True, False]
     """
     duplicate = np.zeros(len(frame), dtype=bool)
-    hashes = pd.util.hash_pandas_object(frame[columns], index=False)
-    candidates = hashes.duplicated(keep=False).to_numpy()
+    hashes = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
+    copy = pd.DataFrame({"hash": hashes, "file": frame[file].to_numpy()})
+    copy["number"] = copy.groupby(["hash", "file"], sort=False).cumcount().to_numpy()
+    candidates = copy.duplicated(["hash", "number"], keep=False).to_numpy()
     if candidates.any():
-        exact = frame.loc[candidates, columns].duplicated(keep="first").to_numpy()
+        subset = frame.loc[candidates, columns].assign(_copy=copy["number"][candidates].to_numpy())
+        exact = subset.duplicated(keep="first").to_numpy()
         duplicate[np.flatnonzero(candidates)[exact]] = True
     return duplicate
 

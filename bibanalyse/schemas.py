@@ -105,7 +105,7 @@ class Bezoekerstellingen(_Clean):
     datum: Date
     uur: Int = pa.Field(in_range={"min_value": 0, "max_value": 23})
     bezoekers: Int = pa.Field(ge=0)
-    bezette_werkplekken: OptionalInt = pa.Field(ge=0, nullable=True)
+    bezette_werkplekken: Series[pd.Float64Dtype] = pa.Field(ge=0, nullable=True)
     beschikbare_werkplekken: OptionalInt = pa.Field(ge=0, nullable=True)
 
     @pa.dataframe_check(error="more Bezette werkplekken than Beschikbare werkplekken")

@@ -130,7 +130,7 @@ SOURCES: dict[str, Source] = {
                 _req("datum", "date", "Datum"),
                 _req("uur", "count", "Uur"),
                 _req("bezoekers", "count", "Bezoekers"),
-                _col("bezette_werkplekken", "count", "Bezette werkplekken"),
+                _col("bezette_werkplekken", "number", "Bezette werkplekken"),
                 _col("beschikbare_werkplekken", "count", "Beschikbare werkplekken"),
             ),
         ),

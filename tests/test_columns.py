@@ -94,3 +94,9 @@ def test_member_numbers_become_stable_keyed_pseudonyms():
     assert values[0] == values[1] != values[2]
     assert len(values[0]) == 16 and "2100012345678" not in values
     assert other_key.values.tolist()[0] != values[0]
+
+
+def test_decimal_numbers_with_comma_or_point():
+    parsed = c.parse_number(text("10,5", "1.234,5", "10.5", "1.234", "12", "tien"), CONTEXT)
+    assert parsed.values.tolist()[:5] == [10.5, 1234.5, 10.5, 1234.0, 12.0]
+    assert parsed.bad.tolist() == [False] * 5 + [True]

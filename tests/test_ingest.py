@@ -139,3 +139,15 @@ def test_narratives_are_read_per_goal(with_branches):
             "tekst": "We lazen **veel** voor.",
         }
     ]
+
+
+def test_identical_rows_within_a_file_are_kept_but_not_repeated_by_an_overlap(with_branches):
+    questions = (
+        "Datum;Vestiging;Onderwerp\n05-03-2024;Heemstede;DigiD\n05-03-2024;Heemstede;DigiD\n"
+    )
+    write_raw(with_branches, "ido", "a.csv", questions)
+    write_raw(with_branches, "ido", "b.csv", questions + "06-03-2024;Heemstede;DigiD\n")
+    reports = {r.file: r for r in ingest(with_branches) if r.source == "ido"}
+    assert (reports["ido/a.csv"].kept, reports["ido/a.csv"].duplicates) == (2, 0)
+    assert (reports["ido/b.csv"].kept, reports["ido/b.csv"].duplicates) == (1, 2)
+    assert len(read(with_branches, "ido")) == 3

@@ -24,6 +24,7 @@ _MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})-(\d{4})")
 _WHOLE = re.compile(r"-?\d+")
 _THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3})+")
 _DECIMAL_ZERO = re.compile(r"(-?\d+),0+")
+_DECIMAL = re.compile(r"-?\d+(?:[.,]\d+)?")
 _GOAL = re.compile(r"\d{1,2}\.\d{1,2}")
 _POSTCODE = re.compile(r"(\d{4})\s*[A-Za-z]{2}|(\d{4})")
 _AGE_BAND = re.compile(r"(\d{1,3})\s*(?:-\s*(\d{1,3})|\+)(?:\s*jaar)?")
@@ -97,6 +98,16 @@ def _whole_number(value: str) -> int | None:
     return None
 
 
+def _decimal(value: str) -> float | None:
+    """A number as staff type it: ``10,5``, ``1.234,5`` or ``10.5``; ``1.234`` is a thousand."""
+    compact = value.replace(" ", "")
+    if (whole := _whole_number(compact)) is not None:
+        return float(whole)
+    if "," in compact:
+        compact = compact.replace(".", "").replace(",", ".")
+    return float(compact) if _DECIMAL.fullmatch(compact) else None
+
+
 def _month(value: str) -> dt.datetime | None:
     match = _MONTH.fullmatch(value)
     if not match:
@@ -139,6 +150,11 @@ def parse_time(text: pd.Series, context: Context) -> Parsed:
 def parse_count(text: pd.Series, context: Context) -> Parsed:
     values, bad = _via_distinct(text, _whole_number, "Int64")
     return Parsed(values, bad, "not a whole number")
+
+
+def parse_number(text: pd.Series, context: Context) -> Parsed:
+    values, bad = _via_distinct(text, _decimal, "Float64")
+    return Parsed(values, bad, "not a number")
 
 
 def parse_year(text: pd.Series, context: Context) -> Parsed:
@@ -249,6 +265,7 @@ PARSERS: dict[str, Parser] = {
     "date": parse_date,
     "time": parse_time,
     "count": parse_count,
+    "number": parse_number,
     "year": parse_year,
     "month": parse_month,
     "action": parse_action,
