@@ -1,0 +1,824 @@
+"""The house style of every static figure in the reports, and the figures themselves.
+
+Each figure function takes a tidy DataFrame (one row per bar, cell or point) and returns a
+:class:`matplotlib.figure.Figure` with Dutch titles, labels and tick texts. Figures are made
+without pyplot, so nothing is registered or shown behind the caller's back; in a notebook,
+``show(fig)`` displays a figure as a PNG and closes it:
+
+>>> frame = pd.DataFrame({"kanaal": ["website", "krant"], "uitingen": [1200, 35]})
+>>> fig = bars(frame, "kanaal", "uitingen", title="Uitingen per kanaal")
+>>> [label.get_text() for label in fig.axes[0].texts + fig.axes[0].yaxis.get_ticklabels()]
+['1.200', '35', 'website', 'krant']
+
+Colours come from the Okabe-Ito palette, which people with a colour-vision deficiency can
+tell apart, and wherever two series must be told apart they differ in pattern as well
+(dashed lines, hatched bars), so a grey print still reads. The earlier of two moments is
+always orange and dashed or hatched, the current one blue and solid.
+
+The style is applied while a figure is built, whatever the notebook's own settings;
+:func:`use_house_style` applies it globally, for figures made by hand.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import sys
+import textwrap
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from cycler import cycler
+from matplotlib.colors import LinearSegmentedColormap, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from bibanalyse import formatting as fmt
+
+__all__ = [
+    "DAYPARTS",
+    "DPI",
+    "FIGURE_SIZE",
+    "HATCHES",
+    "HOUSE_STYLE",
+    "LINESTYLES",
+    "MARKERS",
+    "OKABE_ITO",
+    "PALETTE",
+    "SEQUENTIAL",
+    "SERIES_COLOURS",
+    "bars",
+    "begin_end_bars",
+    "heatmap_weekday_hour",
+    "interval_bars",
+    "monthly_series",
+    "occupancy_by_daypart",
+    "show",
+    "to_png",
+    "use_house_style",
+]
+
+OKABE_ITO = MappingProxyType(
+    {
+        "zwart": "#000000",
+        "oranje": "#E69F00",
+        "hemelsblauw": "#56B4E9",
+        "blauwgroen": "#009E73",
+        "geel": "#F0E442",
+        "blauw": "#0072B2",
+        "vermiljoen": "#D55E00",
+        "roodpaars": "#CC79A7",
+    }
+)
+"""The eight colours of Okabe & Ito (2008), safe for colour-vision deficiencies."""
+
+PALETTE = MappingProxyType(
+    {
+        "huidig": OKABE_ITO["blauw"],  # the period reported (solid)
+        "vergelijking": OKABE_ITO["oranje"],  # the period compared with (dashed / hatched)
+        "jeugd": OKABE_ITO["vermiljoen"],
+        "volwassenen": OKABE_ITO["blauwgroen"],
+        "totaal": OKABE_ITO["zwart"],
+        "geschat": OKABE_ITO["hemelsblauw"],  # estimates, such as visitors
+        "accent": OKABE_ITO["roodpaars"],
+    }
+)
+"""Colours by role; a hue category with a role's name (``jeugd``) gets the role's colour."""
+
+SERIES_COLOURS = (
+    OKABE_ITO["blauw"],
+    OKABE_ITO["oranje"],
+    OKABE_ITO["blauwgroen"],
+    OKABE_ITO["vermiljoen"],
+    OKABE_ITO["roodpaars"],
+    OKABE_ITO["hemelsblauw"],
+    OKABE_ITO["zwart"],
+    OKABE_ITO["geel"],  # last: too light for lines on white
+)
+"""The order in which categories without a role get their colour."""
+
+HATCHES = ("", "//", "..", "xx", "\\\\", "oo")
+"""Bar patterns by series: the first series plain, the others hatched."""
+
+LINESTYLES = ("-", "--", ":", "-.")
+"""Line styles by year in :func:`monthly_series`: the latest year solid, earlier dashed."""
+
+MARKERS = ("o", "s", "^", "D", "v", "P")
+
+DAYPARTS = ("ochtend", "middag", "avond")
+"""The order of dayparts in :func:`occupancy_by_daypart`."""
+
+FIGURE_SIZE = (8.0, 4.0)  # inches: one report column
+DPI = 110  # 880 x 440 pixels: sharp on a phone, small in an e-mail
+
+SEQUENTIAL = LinearSegmentedColormap.from_list(
+    "bibanalyse_blauw", ["#F4F8FB", OKABE_ITO["hemelsblauw"], OKABE_ITO["blauw"], "#00304D"]
+)
+"""Light to dark blue, for heat maps: ordered by lightness, so it survives grey printing."""
+
+_TEXT = "#222222"
+_MUTED = "#555555"
+_EDGE = "#333333"  # outline and hatch colour of bars
+_MISSING_CELL = "#EEEEEE"
+
+HOUSE_STYLE = MappingProxyType(
+    {
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],  # bundled with matplotlib: on every machine
+        "font.size": 12,
+        "text.color": _TEXT,
+        "axes.titlesize": 14,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.titlepad": 10,
+        "axes.labelsize": 12,
+        "axes.labelcolor": _TEXT,
+        "axes.edgecolor": _MUTED,
+        "axes.linewidth": 0.8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": cycler(color=list(SERIES_COLOURS)),
+        "axes.unicode_minus": True,
+        "axes.formatter.use_locale": False,
+        "grid.color": "#DDDDDD",
+        "grid.linewidth": 0.8,
+        "xtick.labelsize": 11,
+        "ytick.labelsize": 11,
+        "xtick.color": _MUTED,
+        "ytick.color": _MUTED,
+        "xtick.labelcolor": _TEXT,
+        "ytick.labelcolor": _TEXT,
+        "legend.fontsize": 11,
+        "legend.frameon": False,
+        "lines.linewidth": 2.0,
+        "lines.markersize": 5,
+        "hatch.linewidth": 0.8,
+        "figure.figsize": FIGURE_SIZE,
+        "figure.dpi": DPI,
+        "figure.facecolor": "white",
+        "figure.constrained_layout.use": True,
+        "savefig.dpi": DPI,
+        "savefig.facecolor": "white",
+        "savefig.bbox": None,
+    }
+)
+"""The rcParams of the house style."""
+
+
+def use_house_style() -> None:
+    """Apply the house style to every figure made from now on (matplotlib's rcParams)."""
+    mpl.rcParams.update(HOUSE_STYLE)
+
+
+def _house_styled(function: Callable[..., Figure]) -> Callable[..., Figure]:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        with mpl.rc_context(dict(HOUSE_STYLE)):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+# -- figures -----------------------------------------------------------------------------
+
+
+@_house_styled
+def monthly_series(
+    frame: pd.DataFrame,
+    x: str = "maand",
+    y: str = "waarde",
+    hue: str | None = None,
+    *,
+    title: str,
+    ylabel: str = "",
+    overlay_years: bool = True,
+    decimals: int = 0,
+    palette: Mapping[Hashable, str] | None = None,
+    note: str | None = None,
+) -> Figure:
+    """Values per month, one line per ``hue`` group (e.g. loans by segment).
+
+    ``x`` holds months (dates, timestamps, monthly periods or ``"2025-01"``). With
+    ``overlay_years`` each calendar year is a line of its own over January to December, so the
+    period is compared with the same months a year earlier: the latest year solid with filled
+    markers, earlier years dashed with open markers, colour by ``hue``. Without it, one line
+    runs along the calendar.
+    """
+    _require(frame, [x, y] + ([hue] if hue else []), "monthly_series")
+    fig, ax = _new_figure()
+    if frame.empty:
+        return _no_data(fig, ax, title)
+    data = pd.DataFrame(
+        {
+            "month": _month_starts(frame[x], x),
+            "value": _numeric(frame[y], y),
+            "group": frame[hue].astype(str) if hue else "",
+        }
+    )
+    groups = list(dict.fromkeys(data["group"]))
+    colours = _colours(groups, palette) if hue else {"": PALETTE["huidig"]}
+    years = sorted(data["month"].dt.year.unique(), reverse=True) if overlay_years else [None]
+    all_months = list(range(data["month"].dt.month.min(), data["month"].dt.month.max() + 1))
+    if data.duplicated(["month", "group"]).any():
+        raise ValueError(
+            f"monthly_series needs one row per {x!r}" + (f" and {hue!r}" if hue else "")
+        )
+    handles = []
+    for group_index, group in enumerate(groups):
+        for year_index, year in enumerate(years):
+            mask = data["group"] == group
+            if year is not None:
+                mask &= data["month"].dt.year == year
+            rows = data[mask].set_index("month")["value"]
+            if rows.empty:
+                continue
+            if year is not None:  # a missing month leaves a gap
+                rows = rows.set_axis(rows.index.month).reindex(all_months)
+            else:
+                rows = rows.reindex(pd.date_range(rows.index.min(), rows.index.max(), freq="MS"))
+            current = year_index == 0
+            colour = colours[group]
+            label = " ".join(str(part) for part in (group, year) if part not in ("", None))
+            (line,) = ax.plot(
+                rows.index,
+                rows.to_numpy(),
+                color=colour,
+                linestyle=LINESTYLES[year_index % len(LINESTYLES)],
+                linewidth=2.4 if current else 1.8,
+                marker=MARKERS[group_index % len(MARKERS)],
+                markerfacecolor=colour if current else "white",
+                markeredgecolor=colour,
+                markeredgewidth=1.4,
+                label=label or None,
+                zorder=3 if current else 2,
+            )
+            handles.append(line)
+    if overlay_years:
+        ax.set_xticks(all_months, [fmt.MONTHS_SHORT[m - 1] for m in all_months])
+        ax.set_xlim(all_months[0] - 0.4, all_months[-1] + 0.4)
+    else:
+        import matplotlib.dates as mdates
+
+        span = data["month"].dt.to_period("M").nunique()
+        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-span // 8))))
+        ax.xaxis.set_major_formatter(fmt.dutch_month_formatter(year=True))
+    ax.grid(axis="x", visible=False)
+    _value_axis(ax.yaxis, data["value"], decimals)
+    ax.set_ylabel(ylabel)
+    if len(handles) > 1:
+        _legend_below(fig, handles)
+    return _finish(fig, ax, title, note)
+
+
+@_house_styled
+def begin_end_bars(
+    frame: pd.DataFrame,
+    category: str = "groep",
+    begin: str = "begin",
+    end: str = "eind",
+    *,
+    title: str,
+    ylabel: str = "",
+    begin_label: str = "Begin",
+    end_label: str = "Eind",
+    value_format: Callable[[Any], str] = fmt.number,
+    note: str | None = None,
+) -> Figure:
+    """Two bars per group, at the period's begin (orange, hatched) and end (blue, solid).
+
+    One row per group (e.g. jeugd, volwassenen, totaal) with its ``begin`` and ``end``
+    counts; pass ``begin_label="1 januari 2025"`` and the like for the legend, and a
+    ``value_format`` that writes ``<10`` where a breakdown by a personal attribute must hide
+    small counts (see :mod:`bibanalyse.suppression`).
+    """
+    _require(frame, [category, begin, end], "begin_end_bars")
+    _unique(frame[category], category)
+    fig, ax = _new_figure()
+    if frame.empty:
+        return _no_data(fig, ax, title)
+    begins, ends = _numeric(frame[begin], begin), _numeric(frame[end], end)
+    positions = np.arange(len(frame))
+    width = 0.38
+    begin_bars = ax.bar(
+        positions - width / 2,
+        begins.fillna(0),
+        width,
+        color=PALETTE["vergelijking"],
+        edgecolor=_EDGE,
+        linewidth=0.6,
+        hatch=HATCHES[1],
+        label=begin_label,
+    )
+    end_bars = ax.bar(
+        positions + width / 2,
+        ends.fillna(0),
+        width,
+        color=PALETTE["huidig"],
+        edgecolor=_EDGE,
+        linewidth=0.6,
+        label=end_label,
+    )
+    ax.bar_label(begin_bars, [value_format(v) for v in begins], padding=2, fontsize=10)
+    ax.bar_label(end_bars, [value_format(v) for v in ends], padding=2, fontsize=10)
+    ax.set_xticks(positions, [_wrap(c, 16) for c in frame[category]])
+    ax.grid(axis="x", visible=False)
+    _value_axis(ax.yaxis, pd.concat([begins, ends]), 0, headroom=0.12)
+    ax.set_ylabel(ylabel)
+    _legend_below(fig, [begin_bars, end_bars])
+    return _finish(fig, ax, title, note)
+
+
+@_house_styled
+def bars(
+    frame: pd.DataFrame,
+    category: str,
+    value: str,
+    *,
+    title: str,
+    xlabel: str = "",
+    sort: bool = True,
+    value_format: Callable[[Any], str] = fmt.number,
+    compare: str | None = None,
+    value_label: str | None = None,
+    compare_label: str | None = None,
+    decimals: int = 0,
+    note: str | None = None,
+) -> Figure:
+    """Horizontal bars, largest at the top, each labelled with its value in Dutch notation.
+
+    For participants by kind of activity, IDO questions by topic, items by channel. With
+    ``compare`` (a column of earlier values) each category gets a second, hatched orange bar
+    below its own; name the two in the legend with ``value_label`` and ``compare_label``.
+    """
+    _require(frame, [category, value] + ([compare] if compare else []), "bars")
+    _unique(frame[category], category)
+    data = frame.assign(_value=_numeric(frame[value], value))
+    if compare:
+        data = data.assign(_compare=_numeric(frame[compare], compare))
+    if sort:
+        data = data.sort_values("_value", ascending=False, na_position="last", kind="stable")
+    rows = len(data)
+    per_row = 0.62 if compare else 0.38
+    fig, ax = _new_figure(height=max(2.6, 1.5 + per_row * rows))
+    if data.empty:
+        return _no_data(fig, ax, title)
+    positions = np.arange(rows)
+    height = 0.4 if compare else 0.7
+    offset = height / 2 if compare else 0.0
+    current = ax.barh(
+        positions - offset,
+        data["_value"].fillna(0),
+        height,
+        color=PALETTE["huidig"],
+        edgecolor=_EDGE,
+        linewidth=0.6,
+        label=value_label,
+    )
+    ax.bar_label(current, [value_format(v) for v in data["_value"]], padding=3, fontsize=10)
+    shown = [data["_value"]]
+    handles = [current]
+    if compare:
+        earlier = ax.barh(
+            positions + offset,
+            data["_compare"].fillna(0),
+            height,
+            color=PALETTE["vergelijking"],
+            edgecolor=_EDGE,
+            linewidth=0.6,
+            hatch=HATCHES[1],
+            label=compare_label,
+        )
+        ax.bar_label(earlier, [value_format(v) for v in data["_compare"]], padding=3, fontsize=10)
+        shown.append(data["_compare"])
+        handles.append(earlier)
+    ax.set_yticks(positions, [_wrap(c, 28) for c in data[category]])
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    _value_axis(ax.xaxis, pd.concat(shown), decimals, headroom=0.15)
+    ax.set_xlabel(xlabel)
+    if compare and (value_label or compare_label):
+        _legend_below(fig, handles)
+    return _finish(fig, ax, title, note)
+
+
+@_house_styled
+def heatmap_weekday_hour(
+    frame: pd.DataFrame,
+    value: str = "bezoekers",
+    weekday: str = "weekdag",
+    hour: str = "uur",
+    *,
+    title: str,
+    colorbar_label: str = "",
+    decimals: int = 0,
+    annotate: bool = True,
+    note: str | None = None,
+) -> Figure:
+    """A value per weekday (rows, maandag to zondag) and hour (columns), e.g. estimated visits.
+
+    One row per weekday and hour; ``weekday`` is 0 (Monday) to 6 or a Dutch day name,
+    ``hour`` the starting hour, 0 to 23. Cells without a row (closed) stay blank.
+    """
+    _require(frame, [value, weekday, hour], "heatmap_weekday_hour")
+    fig, ax = _new_figure()
+    if frame.empty:
+        return _no_data(fig, ax, title)
+    data = pd.DataFrame(
+        {
+            "day": _weekday_numbers(frame[weekday], weekday),
+            "hour": _hours(frame[hour], hour),
+            "value": _numeric(frame[value], value),
+        }
+    )
+    duplicated = data.duplicated(["day", "hour"])
+    if duplicated.any():
+        first = data[duplicated].iloc[0]
+        raise ValueError(
+            f"heatmap_weekday_hour needs one row per weekday and hour; "
+            f"{fmt.WEEKDAYS[int(first['day'])]!r} at {int(first['hour'])!r} appears more than once"
+        )
+    hours = np.arange(data["hour"].min(), data["hour"].max() + 1)
+    grid = (
+        data.pivot(index="day", columns="hour", values="value")
+        .reindex(index=range(7), columns=hours)
+        .to_numpy(dtype=float)
+    )
+    cmap = SEQUENTIAL.with_extremes(bad=_MISSING_CELL)
+    finite = grid[np.isfinite(grid)]
+    top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    image = ax.imshow(
+        np.ma.masked_invalid(grid), aspect="auto", cmap=cmap, vmin=0, vmax=top, origin="upper"
+    )
+    ax.set_yticks(range(7), list(fmt.WEEKDAYS))
+    ax.set_xticks(range(len(hours)), [f"{h}:00" for h in hours])
+    if len(hours) > 12:
+        ax.tick_params(axis="x", labelrotation=90)
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if annotate:
+        size = 10 if len(hours) <= 12 else 8
+        for row, column in zip(*np.nonzero(np.isfinite(grid)), strict=True):
+            cell = grid[row, column]
+            ax.text(
+                column,
+                row,
+                fmt.number(cell, decimals),
+                ha="center",
+                va="center",
+                fontsize=size,
+                color="white" if _is_dark(cmap(cell / top)) else _TEXT,
+            )
+    colorbar = fig.colorbar(image, ax=ax, format=fmt.dutch_number_formatter(decimals))
+    colorbar.outline.set_visible(False)
+    colorbar.set_label(colorbar_label)
+    return _finish(fig, ax, title, note)
+
+
+@_house_styled
+def interval_bars(
+    frame: pd.DataFrame,
+    category: str,
+    estimate: str = "schatting",
+    low: str = "ondergrens",
+    high: str = "bovengrens",
+    *,
+    title: str,
+    ylabel: str = "",
+    label: str = "geschat",
+    interval_label: str = "95%-interval",
+    decimals: int = 0,
+    note: str | None = None,
+) -> Figure:
+    """Estimates as bars with their 95% interval as error bars, e.g. visitors per period.
+
+    Every bar is labelled ``ca. 1.325`` and the legend says the figures are estimates
+    (``label``); an estimate whose interval has zero width (every hour counted) is exact and
+    is labelled without ``ca.``.
+    """
+    _require(frame, [category, estimate, low, high], "interval_bars")
+    _unique(frame[category], category)
+    fig, ax = _new_figure()
+    if frame.empty:
+        return _no_data(fig, ax, title)
+    values = _numeric(frame[estimate], estimate).to_numpy(dtype=float)
+    lows = _numeric(frame[low], low).to_numpy(dtype=float)
+    highs = _numeric(frame[high], high).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        wrong = (lows > values) | (values > highs)
+    if wrong.any():
+        index = int(np.flatnonzero(wrong)[0])
+        raise ValueError(
+            f"interval_bars needs {low} <= {estimate} <= {high}; "
+            f"{frame[category].iloc[index]!r} has {lows[index]!r}, {values[index]!r}, "
+            f"{highs[index]!r}"
+        )
+    positions = np.arange(len(frame))
+    drawn = ax.bar(
+        positions,
+        np.nan_to_num(values),
+        0.6,
+        color=PALETTE["geschat"],
+        edgecolor=_EDGE,
+        linewidth=0.6,
+        label=label,
+    )
+    errors = np.vstack([values - lows, highs - values])
+    ax.errorbar(
+        positions, values, yerr=np.nan_to_num(errors), fmt="none", ecolor=_TEXT, capsize=6, lw=1.4
+    )
+    tops = np.where(np.isfinite(highs), highs, values)
+    span = np.nanmax(tops) if np.isfinite(tops).any() else 1.0
+    for where, value, lower, upper, top in zip(positions, values, lows, highs, tops, strict=True):
+        text = fmt.number(value, decimals)
+        if np.isfinite(value) and upper > lower:
+            text = f"ca. {text}"
+        ax.text(
+            where, np.nan_to_num(top) + 0.02 * span, text, ha="center", va="bottom", fontsize=10
+        )
+    ax.set_xticks(positions, [_wrap(c, 16) for c in frame[category]])
+    ax.grid(axis="x", visible=False)
+    _value_axis(ax.yaxis, pd.Series(tops), decimals, headroom=0.15)
+    ax.set_ylabel(ylabel)
+    whisker = Line2D([], [], color=_TEXT, marker="_", markersize=12, lw=1.4, label=interval_label)
+    _legend_below(fig, [drawn, whisker])
+    return _finish(fig, ax, title, note)
+
+
+@_house_styled
+def occupancy_by_daypart(
+    frame: pd.DataFrame,
+    daypart: str = "dagdeel",
+    fraction: str = "bezetting",
+    hue: str | None = None,
+    *,
+    title: str,
+    ylabel: str = "Bezetting",
+    decimals: int = 0,
+    palette: Mapping[Hashable, str] | None = None,
+    note: str | None = None,
+) -> Figure:
+    """Occupancy (a fraction, 0 to 1) per daypart as bars on a 0-100% axis, labelled ``45%``.
+
+    Dayparts named ochtend, middag and avond come in that order, others in the frame's order.
+    With ``hue`` (e.g. the period) the groups stand side by side, each in its own colour and
+    pattern.
+    """
+    _require(frame, [daypart, fraction] + ([hue] if hue else []), "occupancy_by_daypart")
+    fig, ax = _new_figure()
+    if frame.empty:
+        return _no_data(fig, ax, title)
+    values = _numeric(frame[fraction], fraction)
+    if ((values < 0) | (values > 1)).any():
+        raise ValueError(
+            f"occupancy_by_daypart needs fractions from 0 to 1 in {fraction!r}, "
+            f"got {values[(values < 0) | (values > 1)].iloc[0]!r}"
+        )
+    data = pd.DataFrame(
+        {
+            "part": frame[daypart].astype(str),
+            "value": values,
+            "group": frame[hue].astype(str) if hue else "",
+        }
+    )
+    if data.duplicated(["part", "group"]).any():
+        raise ValueError(f"occupancy_by_daypart needs one row per {daypart!r} (and {hue!r})")
+    parts = _daypart_order(data["part"])
+    groups = list(dict.fromkeys(data["group"]))
+    colours = _colours(groups, palette) if hue else {"": PALETTE["huidig"]}
+    width = 0.8 / len(groups)
+    handles = []
+    for index, group in enumerate(groups):
+        shares = data[data["group"] == group].set_index("part")["value"].reindex(parts)
+        drawn = ax.bar(
+            np.arange(len(parts)) - 0.4 + width * (index + 0.5),
+            shares.fillna(0),
+            width,
+            color=colours[group],
+            edgecolor=_EDGE,
+            linewidth=0.6,
+            hatch=HATCHES[index % len(HATCHES)],
+            label=group or None,
+        )
+        ax.bar_label(drawn, [fmt.percentage(v, decimals) for v in shares], padding=2, fontsize=10)
+        handles.append(drawn)
+    ax.set_xticks(np.arange(len(parts)), parts)
+    ax.set_ylim(0, 1.08)
+    ax.yaxis.set_major_locator(mpl.ticker.MultipleLocator(0.25))
+    ax.yaxis.set_major_formatter(fmt.dutch_percent_formatter())
+    ax.grid(axis="x", visible=False)
+    ax.set_ylabel(ylabel)
+    if hue and len(groups) > 1:
+        _legend_below(fig, handles)
+    return _finish(fig, ax, title, note)
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def to_png(fig: Figure, *, dpi: float = DPI) -> bytes:
+    """The figure as PNG bytes (Agg), without timestamps or version text, so it is repeatable."""
+    if not isinstance(fig, Figure):
+        raise TypeError(f"expected a matplotlib Figure, got {fig!r}")
+    buffer = io.BytesIO()
+    with mpl.rc_context(dict(HOUSE_STYLE)):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def show(fig: Figure, *, alt: str | None = None) -> None:
+    """Display ``fig`` in the notebook as a PNG and close it.
+
+    ``alt`` is the image's text for screen readers and the report's ``alt`` attribute; by
+    default the figure's title. After this the figure is released: pyplot (if it made the
+    figure) forgets it, so many figures in one run do not pile up in memory.
+    """
+    png = to_png(fig)
+    alt = alt if alt is not None else _title_of(fig)
+    _close(fig)
+    from IPython.display import display
+
+    display(
+        {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[Figuur: {alt}]"},
+        raw=True,
+        metadata={"image/png": {"alt": alt}},
+    )
+
+
+def _close(fig: Figure) -> None:
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
+
+
+def _title_of(fig: Figure) -> str:
+    if title := fig.get_suptitle().strip():
+        return title
+    for ax in fig.axes:
+        for where in ("left", "center", "right"):
+            if text := ax.get_title(where).strip():
+                return text
+    return "Figuur"
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _new_figure(height: float | None = None) -> tuple[Figure, Any]:
+    fig = Figure(figsize=(FIGURE_SIZE[0], height or FIGURE_SIZE[1]), dpi=DPI, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _finish(fig: Figure, ax: Any, title: str, note: str | None) -> Figure:
+    """The title above everything, flush left; a note (source, caveat) in grey beneath it."""
+    if not isinstance(title, str):
+        raise TypeError(f"title must be text, got {title!r}")
+    if note is not None and not isinstance(note, str):
+        raise TypeError(f"note must be text, got {note!r}")
+    fig.suptitle(
+        title,
+        x=0.01,
+        ha="left",
+        fontsize=HOUSE_STYLE["axes.titlesize"],
+        fontweight=HOUSE_STYLE["axes.titleweight"],
+    )
+    if note:
+        ax.set_title(note, loc="left", fontsize=10.5, fontweight="normal", color=_MUTED, pad=8)
+    return fig
+
+
+def _no_data(fig: Figure, ax: Any, title: str) -> Figure:
+    """A figure that says there is nothing to show, rather than failing the report."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "Geen gegevens voor deze periode", ha="center", va="center", color=_MUTED)
+    return _finish(fig, ax, title, None)
+
+
+def _legend_below(fig: Figure, handles: Sequence[Any]) -> None:
+    labelled = [h for h in handles if h.get_label() and not h.get_label().startswith("_")]
+    if labelled:
+        fig.legend(handles=labelled, loc="outside lower center", ncols=min(len(labelled), 4))
+
+
+def _value_axis(axis: Any, values: pd.Series, decimals: int, headroom: float = 0.05) -> None:
+    """Dutch tick labels; start at zero for values that are never negative."""
+    axis.set_major_formatter(fmt.dutch_number_formatter(decimals))
+    finite = pd.to_numeric(values, errors="coerce").dropna()
+    if finite.empty or finite.min() < 0:
+        return
+    top = float(finite.max()) or 1.0
+    if axis.axis_name == "x":
+        axis.axes.set_xlim(0, top * (1 + headroom))
+    else:
+        axis.axes.set_ylim(0, top * (1 + headroom))
+
+
+def _require(frame: Any, columns: Iterable[str | None], function: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{function} needs a DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{function}: no column(s) {missing!r}; the frame has {list(frame)!r}")
+
+
+def _unique(categories: pd.Series, name: str) -> None:
+    duplicated = categories[categories.duplicated()]
+    if not duplicated.empty:
+        raise ValueError(f"one row per {name!r} expected; {duplicated.iloc[0]!r} repeats")
+
+
+def _numeric(values: pd.Series, name: str) -> pd.Series:
+    try:
+        return pd.to_numeric(values).astype(float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"column {name!r} must hold numbers: {error}") from error
+
+
+def _month_starts(values: pd.Series, name: str) -> pd.Series:
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return values.dt.to_timestamp()
+    try:
+        moments = pd.to_datetime(values)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"column {name!r} must hold months: {error}") from error
+    return moments.dt.to_period("M").dt.to_timestamp()
+
+
+_DAY_NUMBERS = {
+    **{name: number for number, name in enumerate(fmt.WEEKDAYS)},
+    **{name: number for number, name in enumerate(fmt.WEEKDAYS_SHORT)},
+}
+
+
+def _weekday_numbers(values: pd.Series, name: str) -> pd.Series:
+    def one(value: Any) -> int:
+        if isinstance(value, str) and value.strip().lower() in _DAY_NUMBERS:
+            return _DAY_NUMBERS[value.strip().lower()]
+        if _whole(value) and 0 <= value <= 6:
+            return int(value)
+        raise ValueError(f"column {name!r}: {value!r} is not a weekday (0-6 or maandag-zondag)")
+
+    return values.map(one)
+
+
+def _hours(values: pd.Series, name: str) -> pd.Series:
+    def one(value: Any) -> int:
+        if _whole(value) and 0 <= value <= 23:
+            return int(value)
+        raise ValueError(f"column {name!r}: {value!r} is not an hour from 0 to 23")
+
+    return values.map(one)
+
+
+def _daypart_order(parts: pd.Series) -> list[str]:
+    seen = list(dict.fromkeys(parts))
+    known = [p for p in DAYPARTS if p in {s.lower() for s in seen}]
+    if len(known) == len(seen):
+        lookup = {s.lower(): s for s in seen}
+        return [lookup[p] for p in known]
+    return seen
+
+
+def _colours(groups: Sequence[str], palette: Mapping[Hashable, str] | None) -> dict[str, str]:
+    """A colour per group: the caller's, else a role's by name, else the next unused one."""
+    chosen: dict[str, str] = {}
+    for group in groups:
+        if palette and group in palette:
+            chosen[group] = palette[group]
+        elif group.lower() in PALETTE:
+            chosen[group] = PALETTE[group.lower()]
+    spare = iter(c for c in SERIES_COLOURS if c not in chosen.values())
+    for group in groups:
+        if group not in chosen:
+            chosen[group] = next(spare, SERIES_COLOURS[len(chosen) % len(SERIES_COLOURS)])
+    return chosen
+
+
+def _is_dark(colour: Any) -> bool:
+    """Whether white text contrasts more with ``colour`` than the dark text colour (WCAG)."""
+
+    def luminance(rgb: Any) -> float:
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(rgb)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    background = luminance(colour)
+    return 1.05 / (background + 0.05) > (background + 0.05) / (luminance(_TEXT) + 0.05)
+
+
+def _wrap(text: Any, width: int) -> str:
+    return textwrap.fill(str(text), width=width, break_long_words=False)
+
+
+def _whole(value: Any) -> bool:
+    """A whole number (``10``, ``np.int64(10)``, ``10.0``), not a bool."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer | float):
+        return False
+    return float(value).is_integer()
