@@ -1,0 +1,412 @@
+"""Reading the processed data: one Parquet file per source in ``data/processed/``.
+
+``read_table`` reads one table, with Parquet column selection and row filters so that only
+what is needed leaves the disk. ``branches_of`` names the branches of a municipality.
+``Tables`` reads, once each, the tables a report needs for one municipality and one period
+with its comparisons (the previous period and the same period a year earlier): only the
+columns the indicators use and only the rows of that window and those branches.
+
+>>> import tempfile
+>>> folder = Path(tempfile.mkdtemp())
+>>> pd.DataFrame(
+...     {"vestiging": ["Heemstede", "Haarlem Centrum"], "gemeente": ["Heemstede", "Haarlem"]}
+... ).to_parquet(folder / "vestigingen.parquet", index=False)
+>>> branches_of(folder, "heemstede")
+['Heemstede']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from bibanalyse.periods import Period
+
+_TABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What ``Tables`` reads of one processed table.
+
+    ``columns`` None reads every column. ``scope`` names the column that ties a row to the
+    report: ``vestiging`` (kept when in the municipality's branches) or ``gemeente`` (kept
+    when the municipality). ``date`` is an event date: rows in the window are kept.
+    ``start``/``end`` bound a validity (``end`` missing while running): rows overlapping the
+    window are kept. ``year`` is a year column: the window's years are kept.
+    """
+
+    columns: tuple[str, ...] | None = None
+    scope: str | None = None
+    date: str | None = None
+    start: str | None = None
+    end: str | None = None
+    year: str | None = None
+
+
+TABLE_SPECS: dict[str, TableSpec] = {
+    "uitleenacties": TableSpec(
+        columns=("datum", "actie", "bron", "vestiging", "materiaal", "jeugd", "lener"),
+        scope="vestiging",
+        date="datum",
+    ),
+    "abonnementen": TableSpec(
+        columns=(
+            "lener",
+            "geboortejaar",
+            "postcode4",
+            "vestiging",
+            "abonnement",
+            "jeugdabonnement",
+            "ingangsdatum",
+            "einddatum",
+        ),
+        scope="vestiging",
+        start="ingangsdatum",
+        end="einddatum",
+    ),
+    "collectie": TableSpec(
+        columns=(
+            "exemplaarnummer",
+            "vestiging",
+            "plaatsing",
+            "materiaal",
+            "jeugd",
+            "aanschafdatum",
+            "afvoerdatum",
+        ),
+        scope="vestiging",
+        start="aanschafdatum",
+        end="afvoerdatum",
+    ),
+    "activiteiten": TableSpec(scope="vestiging", date="datum"),
+    "bezoekerstellingen": TableSpec(scope="vestiging", date="datum"),
+    "ido": TableSpec(scope="vestiging", date="datum"),
+    "communicatie": TableSpec(scope="vestiging", date="datum"),
+    # Opening hours apply from `geldig_vanaf` until replaced: all rows of the branches.
+    "openingstijden": TableSpec(scope="vestiging"),
+    "sluitingsdagen": TableSpec(scope="vestiging", date="datum"),
+    "partners": TableSpec(scope="gemeente", start="start", end="einde"),
+    "digitaal": TableSpec(scope="gemeente", date="maand"),
+    "bevolking": TableSpec(scope="gemeente", year="jaar"),
+    "toelichting": TableSpec(scope="gemeente"),
+    "vestigingen": TableSpec(),
+}
+"""The processed tables a report reads, and which part of each."""
+
+
+def table_path(processed_dir: Path | str, name: str) -> Path:
+    """The Parquet file of table ``name`` in ``processed_dir``.
+
+    >>> table_path(Path("data/processed"), "ido").as_posix()
+    'data/processed/ido.parquet'
+    """
+    if not isinstance(name, str) or not _TABLE_NAME.fullmatch(name):
+        raise ValueError(f"a table name is lowercase such as 'uitleenacties', got {name!r}")
+    return Path(processed_dir) / f"{name}.parquet"
+
+
+def read_table(
+    processed_dir: Path | str,
+    name: str,
+    *,
+    columns: Sequence[str] | None = None,
+    filters: Any = None,
+) -> pd.DataFrame:
+    """Read processed table ``name``: only ``columns`` (default all) and only rows passing
+    ``filters`` (a ``pyarrow.compute.Expression`` or Parquet's list-of-tuples form, such as
+    ``[("vestiging", "in", ["Heemstede"])]``).
+
+    Raises FileNotFoundError when the table was not made (run ``bibanalyse ingest``) and
+    ValueError naming columns the table does not have.
+    """
+    path = table_path(processed_dir, name)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"processed table {name!r} not found: {path} does not exist; "
+            f"run `bibanalyse ingest` first"
+        )
+    if columns is not None:
+        if isinstance(columns, str):
+            raise ValueError(f"columns must be a list of names, got {columns!r}")
+        columns = list(columns)
+        available = pq.read_schema(path).names
+        missing = [column for column in columns if column not in available]
+        if missing:
+            raise ValueError(
+                f"processed table {name!r} has no column(s) {missing!r}; it has {available!r}"
+            )
+    table = pq.read_table(path, columns=columns, filters=filters)
+    return table.to_pandas(date_as_object=False).reset_index(drop=True)
+
+
+def municipality_name(vestigingen: pd.DataFrame, municipality: str) -> str:
+    """The municipality as spelled in ``vestigingen``, matched ignoring case and spaces.
+
+    >>> branches = pd.DataFrame({"vestiging": ["Heemstede"], "gemeente": ["Heemstede"]})
+    >>> municipality_name(branches, " HEEMSTEDE ")
+    'Heemstede'
+    """
+    if not isinstance(municipality, str) or not municipality.strip():
+        raise ValueError(f"a municipality is a name such as 'Heemstede', got {municipality!r}")
+    known = sorted(vestigingen["gemeente"].dropna().unique().tolist())
+    wanted = municipality.strip().casefold()
+    for name in known:
+        if name.strip().casefold() == wanted:
+            return name
+    raise ValueError(f"unknown municipality {municipality!r}; known municipalities: {known!r}")
+
+
+def branches_of(processed_dir: Path | str, municipality: str) -> list[str]:
+    """The branches (``vestiging``) of ``municipality`` (any case), sorted.
+
+    Raises ValueError listing the known municipalities when there is no such municipality.
+    """
+    vestigingen = read_table(processed_dir, "vestigingen", columns=["vestiging", "gemeente"])
+    return _branches(vestigingen, municipality_name(vestigingen, municipality))
+
+
+def first_date(processed_dir: Path | str, name: str, column: str) -> date | None:
+    """The earliest value of date column ``column`` in the whole table, from the Parquet
+    statistics where the file has them (else by reading that one column); None when empty."""
+    path = table_path(processed_dir, name)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"processed table {name!r} not found: {path} does not exist; "
+            f"run `bibanalyse ingest` first"
+        )
+    metadata = pq.ParquetFile(path).metadata
+    index = metadata.schema.names.index(column) if column in metadata.schema.names else None
+    if index is None:
+        raise ValueError(f"processed table {name!r} has no column {column!r}")
+    minima = []
+    for group in range(metadata.num_row_groups):
+        chunk = metadata.row_group(group).column(index)
+        statistics = chunk.statistics
+        if chunk.num_values == 0 or (
+            statistics is not None and statistics.null_count == chunk.num_values
+        ):
+            continue
+        if statistics is None or not statistics.has_min_max:
+            minima = None
+            break
+        minima.append(statistics.min)
+    if minima is None:
+        values = pq.read_table(path, columns=[column]).column(column)
+        smallest = pc.min(values).as_py()
+        return _as_date(smallest) if smallest is not None else None
+    return _as_date(min(minima)) if minima else None
+
+
+@dataclass
+class Tables:
+    """The processed tables of one municipality for a window of days, read once each.
+
+    Build it with ``Tables.for_period`` (reads from ``data/processed/``) or
+    ``Tables.from_frames`` (frames in memory, e.g. in tests). ``tables["uitleenacties"]``
+    gives a table; the first access reads it (only the columns in ``TABLE_SPECS`` and the
+    rows of the window and the municipality), later ones reuse it. A returned frame may be
+    changed freely: it is a copy-on-write view of the stored one.
+
+    Reading from disk only narrows what is read; the indicator functions still select the
+    period, branches and municipality themselves, so frames given to ``from_frames`` need
+    not be narrowed.
+    """
+
+    municipality: str
+    branches: tuple[str, ...]
+    first_day: date
+    last_day: date
+    processed_dir: Path | None = None
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _first_dates: dict[str, date | None] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def for_period(
+        cls, processed_dir: Path | str, period: Period | str, municipality: str
+    ) -> Tables:
+        """The tables for ``period`` and its comparisons (previous period, year earlier)."""
+        processed_dir = Path(processed_dir)
+        vestigingen = read_table(processed_dir, "vestigingen", columns=["vestiging", "gemeente"])
+        name = municipality_name(vestigingen, municipality)
+        first_day, last_day = comparison_window(period)
+        tables = cls(
+            municipality=name,
+            branches=tuple(_branches(vestigingen, name)),
+            first_day=first_day,
+            last_day=last_day,
+            processed_dir=processed_dir,
+        )
+        tables._frames["vestigingen"] = vestigingen
+        return tables
+
+    @classmethod
+    def from_frames(
+        cls,
+        frames: Mapping[str, pd.DataFrame],
+        municipality: str,
+        period: Period | None = None,
+    ) -> Tables:
+        """Tables held in memory; ``frames`` must include ``vestigingen``. Without ``period``
+        the window is unbounded."""
+        if "vestigingen" not in frames:
+            raise ValueError(f"frames must include 'vestigingen'; got {sorted(frames)!r}")
+        unknown = sorted(set(frames) - set(TABLE_SPECS))
+        if unknown:
+            raise ValueError(f"unknown table(s) {unknown!r}; known: {sorted(TABLE_SPECS)!r}")
+        name = municipality_name(frames["vestigingen"], municipality)
+        if period is None:
+            first_day, last_day = date.min, date.max
+        else:
+            first_day, last_day = comparison_window(period)
+        return cls(
+            municipality=name,
+            branches=tuple(_branches(frames["vestigingen"], name)),
+            first_day=first_day,
+            last_day=last_day,
+            _frames={key: frame.copy(deep=False) for key, frame in frames.items()},
+        )
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._frames:
+            if name not in TABLE_SPECS:
+                raise KeyError(f"unknown table {name!r}; known: {sorted(TABLE_SPECS)!r}")
+            if self.processed_dir is None:
+                raise FileNotFoundError(f"table {name!r} was not given to Tables.from_frames")
+            self._frames[name] = self._read(name)
+        return self._frames[name].copy(deep=False)
+
+    def has(self, name: str) -> bool:
+        """Whether table ``name`` is available (given, or made by the ingest)."""
+        if name in self._frames:
+            return True
+        return self.processed_dir is not None and table_path(self.processed_dir, name).is_file()
+
+    def load(self, names: Iterable[str] | None = None) -> Tables:
+        """Read the named tables (default: every available one) now; returns itself."""
+        for name in TABLE_SPECS if names is None else names:
+            if names is not None or self.has(name):
+                self[name]
+        return self
+
+    def covers(self, period: Period) -> bool:
+        """Whether the window read includes every day of ``period``."""
+        return self.first_day <= period.first_day and period.last_day <= self.last_day
+
+    def data_start(self, name: str) -> date | None:
+        """The earliest event date in table ``name`` as a whole (not just the window read),
+        for tables with an event date; None when it has no rows or no event date."""
+        spec = TABLE_SPECS[name]
+        if spec.date is None:
+            return None
+        if name not in self._first_dates:
+            if self.processed_dir is not None and name not in self._frames:
+                self._first_dates[name] = first_date(self.processed_dir, name, spec.date)
+            else:
+                smallest = self[name][spec.date].min()
+                self._first_dates[name] = None if pd.isna(smallest) else _as_date(smallest)
+        return self._first_dates[name]
+
+    def _read(self, name: str) -> pd.DataFrame:
+        spec = TABLE_SPECS[name]
+        path = table_path(self.processed_dir, name)
+        schema = pq.read_schema(path) if path.is_file() else None
+        filters = (
+            None
+            if schema is None
+            else _window_filter(
+                spec, schema, self.scope_values(spec), self.first_day, self.last_day
+            )
+        )
+        columns = spec.columns
+        if columns is not None and schema is not None:
+            # optional extras (postcode4, bron, ...) may be absent; what an indicator
+            # needs is checked by the indicator
+            columns = [column for column in columns if column in schema.names]
+        return read_table(self.processed_dir, name, columns=columns, filters=filters)
+
+    def scope_values(self, spec: TableSpec) -> list[str] | None:
+        if spec.scope == "vestiging":
+            return list(self.branches)
+        if spec.scope == "gemeente":
+            return [self.municipality]
+        return None
+
+
+def comparison_window(period: Period | str) -> tuple[date, date]:
+    """The first and last day covering ``period``, its previous period and the same period
+    a year earlier.
+
+    >>> comparison_window("2025-H2")
+    (datetime.date(2024, 7, 1), datetime.date(2025, 12, 31))
+    """
+    if isinstance(period, str):
+        period = Period.parse(period)
+    periods = (period, period.previous(), period.year_earlier())
+    return min(p.first_day for p in periods), max(p.last_day for p in periods)
+
+
+def _window_filter(
+    spec: TableSpec,
+    schema: pa.Schema,
+    scope_values: list[str] | None,
+    first_day: date,
+    last_day: date,
+) -> pc.Expression | None:
+    """The Parquet row filter keeping the rows of ``spec`` that fall in the window."""
+    conditions = []
+    if spec.scope is not None and scope_values is not None:
+        conditions.append(pc.field(spec.scope).isin(scope_values))
+    bounded_start = first_day > date.min
+    bounded_end = last_day < date.max
+    if spec.date is not None:
+        column = pc.field(spec.date)
+        if bounded_start:
+            # monthly tables (digitaal) hold the first day of the month
+            conditions.append(column >= _scalar(schema, spec.date, first_day.replace(day=1)))
+        if bounded_end:
+            conditions.append(column < _scalar(schema, spec.date, last_day + timedelta(days=1)))
+    if spec.start is not None and bounded_end:
+        conditions.append(pc.field(spec.start) <= _scalar(schema, spec.start, last_day))
+    if spec.end is not None and bounded_start:
+        column = pc.field(spec.end)
+        conditions.append(column.is_null() | (column >= _scalar(schema, spec.end, first_day)))
+    if spec.year is not None:
+        column = pc.field(spec.year)
+        conditions.append((column >= first_day.year) & (column <= last_day.year))
+    if not conditions:
+        return None
+    expression = conditions[0]
+    for condition in conditions[1:]:
+        expression = expression & condition
+    return expression
+
+
+def _scalar(schema: pa.Schema, column: str, day: date) -> pa.Scalar:
+    """``day`` as a scalar of the column's type (timestamp or date), for a Parquet filter."""
+    kind = schema.field(column).type
+    if pa.types.is_timestamp(kind):
+        return pa.scalar(datetime.combine(day, time()), type=kind)
+    return pa.scalar(day, type=kind)
+
+
+def _branches(vestigingen: pd.DataFrame, municipality: str) -> list[str]:
+    chosen = vestigingen.loc[vestigingen["gemeente"] == municipality, "vestiging"]
+    return sorted(chosen.dropna().unique().tolist())
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
