@@ -53,8 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     ingest = _command(commands, "ingest", run_ingest, "clean the raw exports into processed data")
     _data_dir_option(ingest)
 
+    indicators = _command(
+        commands, "indicators", run_indicators, "write the indicator table of a period as CSV"
+    )
+    indicators.add_argument("--period", required=True, help="2025-H1, 2025-H2 or 2025")
+    _municipality_option(indicators)
+    _data_dir_option(indicators)
+    indicators.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
+
     _command(commands, "init-key", run_init_key, "create a local pseudonymisation key file")
     return parser
+
+
+def _municipality_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--municipality", help="municipality (default from settings: Heemstede)")
 
 
 def _command(commands, name: str, function, help_text: str) -> argparse.ArgumentParser:
@@ -91,6 +103,19 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(str(error)) from error
     _print_ingest_report(reports)
     print(f"Processed data written to {settings.processed_dir}")
+    return EXIT_OK
+
+
+def run_indicators(args: argparse.Namespace, settings: Settings) -> int:
+    from bibanalyse.indicators import indicator_csv, indicator_table, write_indicator_table
+    from bibanalyse.periods import Period
+
+    period = Period.parse(args.period)
+    if args.out is None:
+        sys.stdout.write(indicator_csv(indicator_table(settings, period, args.municipality)))
+        return EXIT_OK
+    table = write_indicator_table(settings, period, args.municipality, args.out)
+    print(f"{len(table)} indicator rows for {period} written to {args.out}")
     return EXIT_OK
 
 

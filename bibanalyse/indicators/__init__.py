@@ -11,8 +11,6 @@ with the previous period and the same period a year earlier beside it;
 from __future__ import annotations
 
 import math
-import os
-import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ import pandas as pd
 
 from bibanalyse.agreements import Agreement, agreement_for
 from bibanalyse.config import DEFAULT_CLASS_SIZE, Settings
+from bibanalyse.files import write_atomically
 from bibanalyse.indicators import (
     activities,
     collection,
@@ -366,17 +365,14 @@ def compute_indicators(
     return frame.astype(dict.fromkeys(numbers, "float64") | dict.fromkeys(text, str))
 
 
-def write_indicator_table(
+def indicator_table(
     source: Settings | Path | str,
     period: Period | str,
-    municipality: str | None,
-    out: Path | str,
+    municipality: str | None = None,
     *,
     class_size: int | None = None,
 ) -> pd.DataFrame:
-    """Load the processed data, compute the indicator table and write it to ``out`` as UTF-8
-    CSV (comma, ``.`` decimal; whole numbers without ``.0``), atomically: a temporary file
-    beside ``out`` replaces it only when complete. Returns the table.
+    """Load the processed data and compute the indicator table of a period.
 
     ``source`` is the settings (``processed_dir``, the default ``municipality`` and
     ``class_size``) or the processed-data folder itself (class size then defaults to 23).
@@ -396,21 +392,24 @@ def write_indicator_table(
         period = Period.parse(period)
     tables = Tables.for_period(processed_dir, period, municipality)
     agreement = agreement_for(tables.municipality, period)
-    table = compute_indicators(
-        tables, period, tables.municipality, agreement, class_size=class_size
-    )
-    write_csv_atomically(table, Path(out))
+    return compute_indicators(tables, period, tables.municipality, agreement, class_size=class_size)
+
+
+def indicator_csv(table: pd.DataFrame) -> str:
+    """The indicator table as CSV text: comma, ``.`` decimal, whole numbers without ``.0``."""
+    return table.to_csv(index=False, float_format="%.12g", lineterminator="\n")
+
+
+def write_indicator_table(
+    source: Settings | Path | str,
+    period: Period | str,
+    municipality: str | None,
+    out: Path | str,
+    *,
+    class_size: int | None = None,
+) -> pd.DataFrame:
+    """Compute the indicator table (see ``indicator_table``) and write it to ``out`` as
+    UTF-8 CSV, atomically. Returns the table."""
+    table = indicator_table(source, period, municipality, class_size=class_size)
+    write_atomically(Path(out), indicator_csv(table))
     return table
-
-
-def write_csv_atomically(frame: pd.DataFrame, out: Path) -> None:
-    """Write ``frame`` to ``out`` as UTF-8 CSV via a temporary file and ``os.replace``."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    try:
-        with temporary.open("x", encoding="utf-8", newline="") as file:
-            frame.to_csv(file, index=False, float_format="%.12g", lineterminator="\n")
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
