@@ -1,4 +1,5 @@
-# One entry point each: `make demo` (synthetic data, processed data, reports), `make test`,
+# One entry point each: `make demo` (synthetic data, processed data, the latest half year's
+# reports), `make test`,
 # `make lint`, `make format`. Each creates the virtual environment when it is missing.
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,12 +12,14 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name bibanalyse --display-name bibanalyse
 	@touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/bibanalyse init-key
 	$(BIN)/bibanalyse demo
 	$(BIN)/bibanalyse ingest
+	$(BIN)/bibanalyse run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -61,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir_option(indicators)
     indicators.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
 
+    run = _command(commands, "run", run_reports, "run and publish the reports of a period")
+    run.add_argument(
+        "--period",
+        action="append",
+        help="2025-H1, 2025-H2 or 2025; repeat for a back-fill (default: the latest half "
+        "year that has ended)",
+    )
+    _municipality_option(run)
+    _data_dir_option(run)
+    run.add_argument("--reports-dir", type=Path, help="reports folder (default from settings)")
+
     _command(commands, "init-key", run_init_key, "create a local pseudonymisation key file")
     return parser
 
@@ -117,6 +128,35 @@ def run_indicators(args: argparse.Namespace, settings: Settings) -> int:
     table = write_indicator_table(settings, period, args.municipality, args.out)
     print(f"{len(table)} indicator rows for {period} written to {args.out}")
     return EXIT_OK
+
+
+def run_reports(args: argparse.Namespace, settings: Settings) -> int:
+    from bibanalyse.periods import Period, latest_ended
+    from bibanalyse.runner import OVERVIEW, NotebookFailed, run_period
+
+    settings = settings.with_reports_dir(args.reports_dir)
+    periods = [Period.parse(text) for text in args.period or []] or [latest_ended(dt.date.today())]
+    municipality = args.municipality or settings.municipality
+    for period in periods:
+        try:
+            folder = run_period(
+                settings,
+                period,
+                municipality,
+                notebooks_dir=settings.notebooks_dir,
+                progress=_print_notebook_progress,
+            )
+        except NotebookFailed as error:
+            print(f"bibanalyse run: {period}: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"Reports of {period} published in {folder}")
+        print(f"Overview: {folder / (OVERVIEW + '.html')}")
+    return EXIT_OK
+
+
+def _print_notebook_progress(notebook: str, state: str) -> None:
+    if sys.stderr.isatty():
+        print(f"  {notebook}: {state}", file=sys.stderr, flush=True)
 
 
 def run_init_key(args: argparse.Namespace, settings: Settings) -> int:

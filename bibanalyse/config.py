@@ -51,6 +51,10 @@ class Settings:
     def processed_dir(self) -> Path:
         return self.data_dir / "processed"
 
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
     def with_data_dir(self, data_dir: Path | str | None) -> Settings:
         """These settings with another data folder (None or empty keeps the current one)."""
         if not data_dir:

@@ -104,7 +104,9 @@ def render_html(
 
 
 def report_title(cells, metadata=None, fallback: str | None = None) -> str:
-    """A report's title: ``metadata.title``, else the first Markdown heading, else ``fallback``.
+    """A report's title: ``metadata.title``, else the first output that names one in its
+    display metadata (``display(..., metadata={"title": ...})``), else the first Markdown
+    heading, else ``fallback``.
 
     >>> cell = nbformat.v4.new_markdown_cell("Intro\\n\\n# Overzicht *Heemstede* [2025](#x)")
     >>> report_title([cell]), report_title([cell], {"title": "Rapport 2025-H1"})
@@ -114,6 +116,11 @@ def report_title(cells, metadata=None, fallback: str | None = None) -> str:
     """
     if metadata and isinstance(metadata.get("title"), str) and metadata["title"].strip():
         return metadata["title"].strip()
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            title = output.get("metadata", {}).get("title")
+            if isinstance(title, str) and title.strip():
+                return title.strip()
     for cell in cells:
         if cell.get("cell_type") != "markdown":
             continue

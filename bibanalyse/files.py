@@ -26,6 +26,7 @@ def write_atomically(path: Path, data: bytes | str) -> Path:
     content = data.encode("utf-8") if isinstance(data, str) else data
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        os.fchmod(descriptor, 0o666 & ~_umask())  # as open() would, not mkstemp's 0600
         with os.fdopen(descriptor, "wb") as file:
             file.write(content)
         os.replace(temporary, path)
@@ -33,3 +34,9 @@ def write_atomically(path: Path, data: bytes | str) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

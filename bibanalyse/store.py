@@ -410,3 +410,24 @@ def _as_date(value: Any) -> date:
     if isinstance(value, pd.Timestamp):
         return value.date()
     return value
+
+
+EVENT_TABLES = ("uitleenacties", "activiteiten", "bezoekerstellingen", "ido", "communicatie")
+
+
+def events_in_period(
+    processed_dir: Path | str, period: Period | str, municipality: str
+) -> dict[str, int]:
+    """How many rows each event table holds in ``period`` at the municipality's branches
+    (reading only their dates): all zero means there is nothing to report on."""
+    period = Period.parse(period) if isinstance(period, str) else period
+    branches = branches_of(processed_dir, municipality)
+    counts = {}
+    for name in EVENT_TABLES:
+        filters = [
+            ("vestiging", "in", branches),
+            ("datum", ">=", pd.Timestamp(period.first_day)),
+            ("datum", "<=", pd.Timestamp(period.last_day)),
+        ]
+        counts[name] = len(read_table(processed_dir, name, columns=["datum"], filters=filters))
+    return counts

@@ -37,3 +37,21 @@ def with_branches(settings: Settings) -> Settings:
     """Settings whose raw data holds the branches export."""
     write_raw(settings, "vestigingen", "vestigingen.csv", BRANCHES)
     return settings
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> Settings:
+    """Two years of demo exports of Heemstede up to 2025-12-31, ingested (shared, read-only)."""
+    import datetime as dt
+
+    from bibanalyse.demo import generate_demo
+    from bibanalyse.ingest import ingest
+
+    root = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BIBANALYSE_HOME", str(root))
+        patch.setenv("BIBANALYSE_KEY", TEST_KEY)
+        demo = load_settings()
+        generate_demo(demo.raw_dir, until=dt.date(2025, 12, 31), years=2, branches=["Heemstede"])
+        ingest(demo)
+    return demo

@@ -342,3 +342,22 @@ def test_visits_by_weekday_and_hour():
     assert monday_10["bezoekers_gemiddeld"] == 20
     assert monday_10["werkplekbezetting"] == 5 / 40
     assert len(figure) == 4
+
+
+def test_occupancy_by_daypart_splits_at_12_and_17():
+    from bibanalyse.indicators.visits import occupancy_by_daypart
+
+    counts = pd.DataFrame(
+        {
+            "vestiging": ["Heemstede", "Heemstede", "Heemstede", "Heemstede", "Zandvoort"],
+            "datum": pd.to_datetime(["2025-03-03"] * 5),
+            "uur": [11, 12, 16, 17, 11],
+            "bezoekers": [10, 10, 10, 10, 10],
+            "bezette_werkplekken": [10.0, 20.0, 30.0, 5.0, 40.0],
+            "beschikbare_werkplekken": pd.array([40, 40, 40, 40, 40], dtype="Int64"),
+        }
+    )
+    result = occupancy_by_daypart(counts, Period.parse("2025-H1"), branches=["Heemstede"])
+    assert result["dagdeel"].tolist() == ["ochtend", "middag", "avond"]
+    assert result["bezetting"].tolist() == [0.25, 50 / 80, 0.125]  # 10/40, (20+30)/80, 5/40
+    assert result["tellingen"].tolist() == [1, 2, 1]

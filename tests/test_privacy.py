@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pandas as pd
 import pytest
 
-from bibanalyse.config import load_settings
-from bibanalyse.demo import generate_demo
 from bibanalyse.ingest import ingest
 from bibanalyse.privacy import MissingKeyError, create_key_file, load_key
 
 
 @pytest.fixture(scope="module")
-def demo_project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BIBANALYSE_HOME", str(root))
-        patch.setenv("BIBANALYSE_KEY", "privacy-test-key")
-        settings = load_settings()
-        generate_demo(
-            settings.raw_dir, until=dt.date(2025, 12, 31), years=1, branches=["Heemstede"]
-        )
-        ingest(settings)
-    return settings
+def demo_project(demo_data):
+    return demo_data
 
 
 _TOKENS = re.compile(
@@ -92,9 +80,9 @@ def test_the_check_finds_a_planted_member_number(personal, tmp_path):
     assert _tokens(_processed_text(planted)) & personal
 
 
-def test_pseudonyms_depend_on_the_key(demo_project, monkeypatch):
+def test_pseudonyms_depend_on_the_key(demo_project, monkeypatch, tmp_path):
     monkeypatch.setenv("BIBANALYSE_KEY", "another-key")
-    other = demo_project.with_data_dir(demo_project.data_dir.parent / "other")
+    other = demo_project.with_data_dir(tmp_path / "other")
     other.raw_dir.parent.mkdir(parents=True, exist_ok=True)
     other.raw_dir.symlink_to(demo_project.raw_dir)
     ingest(other)

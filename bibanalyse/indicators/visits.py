@@ -485,3 +485,59 @@ def _t_quantile(freedom: int) -> float:
 def _days(values: pd.Series) -> pd.Series:
     """Dates as midnight timestamps of one resolution, so merges on them match."""
     return pd.to_datetime(values).dt.normalize().astype("datetime64[ns]")
+
+
+DAYPARTS = (("ochtend", 0, 12), ("middag", 12, 17), ("avond", 17, 24))
+"""Parts of the day by the hour a count starts: before 12, 12 to 17, from 17."""
+
+
+def occupancy_by_daypart(
+    bezoekerstellingen: pd.DataFrame, period: Period, *, branches: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Workplace occupancy per part of the day (``dagdeel``: ochtend, middag, avond) over the
+    counted hours of ``period``: ``bezetting`` = occupied / available where both were
+    counted, NaN for a part of the day without such counts; ``tellingen`` = hours counted.
+
+    >>> from bibanalyse.periods import Period
+    >>> counts = pd.DataFrame({"vestiging": ["Heemstede"] * 3,
+    ...     "datum": pd.to_datetime(["2025-02-03"] * 3), "uur": [10, 11, 14],
+    ...     "bezoekers": [20, 30, 25],
+    ...     "bezette_werkplekken": [5.0, 15.0, 30.0],
+    ...     "beschikbare_werkplekken": pd.array([40, 40, 40], dtype="Int64")})
+    >>> occupancy_by_daypart(counts, Period.parse("2025-H1"))["bezetting"].tolist()
+    [0.25, 0.75, nan]
+    """
+    check_columns(
+        bezoekerstellingen,
+        ("datum", "vestiging", "uur", "bezette_werkplekken", "beschikbare_werkplekken"),
+        "bezoekerstellingen",
+    )
+    rows = bezoekerstellingen.loc[
+        in_period(bezoekerstellingen["datum"], check_period(period))
+        & in_branches(bezoekerstellingen, branches)
+    ]
+    occupied = rows["bezette_werkplekken"].astype("float64")
+    available = rows["beschikbare_werkplekken"].astype("float64")
+    both = occupied.notna() & available.notna()
+    edges = [start for _, start, _ in DAYPARTS] + [DAYPARTS[-1][2]]
+    names = [name for name, _, _ in DAYPARTS]
+    part = pd.cut(rows["uur"], bins=edges, right=False, labels=names)
+    sums = pd.DataFrame(
+        {
+            "dagdeel": part,
+            "bezet": occupied.where(both),
+            "beschikbaar": available.where(both),
+            "geteld": both,
+        }
+    )
+    grouped = sums.groupby("dagdeel", observed=False).agg(
+        bezet=("bezet", "sum"), beschikbaar=("beschikbaar", "sum"), tellingen=("geteld", "sum")
+    )
+    occupancy = (grouped["bezet"] / grouped["beschikbaar"]).where(grouped["beschikbaar"] > 0)
+    return pd.DataFrame(
+        {
+            "dagdeel": names,
+            "bezetting": occupancy.reindex(names).to_numpy(dtype="float64"),
+            "tellingen": grouped["tellingen"].reindex(names).to_numpy(dtype="int64"),
+        }
+    )

@@ -1,0 +1,268 @@
+"""The figures of the reports: for an indicator key, the figure that says more than its number.
+
+Each function takes the period's ``Tables``, the period and the goal, and returns a
+matplotlib Figure (or None when there is nothing to draw). ``FIGURES`` maps indicator keys
+to them; a figure that is the same for every goal (loans by month, visits) is drawn once per
+report, see ``Report``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from bibanalyse import plots
+from bibanalyse.agreements import Goal
+from bibanalyse.indicators import activities, communication, digital, ido, loans, partners, visits
+from bibanalyse.periods import Period
+from bibanalyse.store import Tables
+
+SMALL_CELL = 10  # people counts below this, broken down by a personal attribute, are not shown
+
+
+def loans_by_month(tables: Tables, period: Period, goal: Goal, **_) -> Figure:
+    """Loans per month by segment (jeugd, volwassenen), against the same months a year
+    earlier."""
+    frames = [
+        loans.monthly_loans_by_segment(tables["uitleenacties"], p, branches=tables.branches)
+        for p in (period.year_earlier(), period)
+    ]
+    frame = pd.concat(frames, ignore_index=True)
+    frame["segment"] = frame["segment"].str.capitalize()
+    return plots.monthly_series(
+        frame,
+        x="maand",
+        y="uitleningen",
+        hue="segment",
+        title="Uitleningen per maand, jeugd en volwassenen",
+        ylabel="Uitleningen",
+        note=f"{period.dutch_label} (doorgetrokken) tegen een jaar eerder (gestreept)",
+    )
+
+
+def members_begin_end(tables: Tables, period: Period, goal: Goal, *, indicators, **_):
+    """Members and youth members at the period's begin and end; not drawn when a count is
+    below the small-cell limit (youth is a personal attribute)."""
+    rows = indicators.drop_duplicates("indicator").set_index("indicator")["waarde"]
+    groups = [("Leden", "leden"), ("Jeugdleden", "jeugdleden")]
+    data = pd.DataFrame(
+        [
+            {"groep": label, "begin": rows.get(f"{key}_begin"), "eind": rows.get(f"{key}_eind")}
+            for label, key in groups
+            if f"{key}_begin" in rows and f"{key}_eind" in rows
+        ]
+    )
+    if data.empty or data[["begin", "eind"]].isna().any().any():
+        return None
+    if (data[["begin", "eind"]] < SMALL_CELL).any().any():
+        return None
+    return plots.begin_end_bars(
+        data,
+        title=f"Leden aan het begin en eind van {period.dutch_label}",
+        ylabel="Leden",
+        begin_label=f"Begin ({period.first_day:%d-%m-%Y})",
+        end_label=f"Eind ({period.last_day:%d-%m-%Y})",
+    )
+
+
+def participants_by_kind(tables: Tables, period: Period, goal: Goal, *, class_size, **_):
+    """Participants of the goal's sessions per kind of activity, against a year earlier."""
+    sessions = _tagged(tables["activiteiten"], goal.id)
+    current, earlier = (
+        activities.participants_by_kind(
+            sessions, p, branches=tables.branches, class_size=class_size
+        )
+        for p in (period, period.year_earlier())
+    )
+    if current.empty:
+        return None
+    frame = current.merge(
+        earlier[["soort", "deelnemers"]].rename(columns={"deelnemers": "vorig_jaar"}),
+        on="soort",
+        how="left",
+    ).fillna({"vorig_jaar": 0})
+    return plots.bars(
+        frame,
+        "soort",
+        "deelnemers",
+        title=f"Deelnemers per soort activiteit ({goal.id})",
+        xlabel="Deelnemers",
+        compare="vorig_jaar",
+        value_label=period.dutch_label,
+        compare_label="een jaar eerder",
+    )
+
+
+def partners_by_kind(tables: Tables, period: Period, goal: Goal, **_):
+    """Partners of the goal running at the period's end, per kind of organisation."""
+    register = _tagged(tables["partners"], goal.id)
+    frame = partners.partners_by_kind(register, period.last_day, municipality=tables.municipality)
+    if frame.empty:
+        return None
+    return plots.bars(
+        frame,
+        "soort",
+        "partners",
+        title=f"Partners per soort op {period.last_day:%d-%m-%Y} ({goal.id})",
+        xlabel="Partners",
+    )
+
+
+def _compared_bars(current: pd.DataFrame, earlier: pd.DataFrame, key: str, value: str, **kw):
+    if current.empty:
+        return None
+    frame = current.merge(
+        earlier[[key, value]].rename(columns={value: "vorig_jaar"}), on=key, how="left"
+    ).fillna({"vorig_jaar": 0})
+    return plots.bars(frame, key, value, compare="vorig_jaar", **kw)
+
+
+def ido_topics(tables: Tables, period: Period, goal: Goal, **_):
+    """IDO questions per topic, against a year earlier."""
+    current, earlier = (
+        ido.questions_by_topic(tables["ido"], p, branches=tables.branches)
+        for p in (period, period.year_earlier())
+    )
+    return _compared_bars(
+        current,
+        earlier,
+        "onderwerp",
+        "vragen",
+        title="Vragen bij het Informatiepunt Digitale Overheid per onderwerp",
+        xlabel="Vragen",
+        value_label=period.dutch_label,
+        compare_label="een jaar eerder",
+    )
+
+
+def communication_channels(tables: Tables, period: Period, goal: Goal, **_):
+    """Communication items per channel, against a year earlier."""
+    current, earlier = (
+        communication.items_by_channel(tables["communicatie"], p, branches=tables.branches)
+        for p in (period, period.year_earlier())
+    )
+    return _compared_bars(
+        current,
+        earlier,
+        "kanaal",
+        "uitingen",
+        title="Communicatie-uitingen per kanaal",
+        xlabel="Uitingen",
+        value_label=period.dutch_label,
+        compare_label="een jaar eerder",
+    )
+
+
+def digital_services(tables: Tables, period: Period, goal: Goal, **_):
+    """Use of the digital services, against a year earlier."""
+    current, earlier = (
+        digital.use_by_service(tables["digitaal"], p, municipality=tables.municipality)
+        for p in (period, period.year_earlier())
+    )
+    return _compared_bars(
+        current,
+        earlier,
+        "dienst",
+        "gebruik",
+        title="Gebruik van digitale diensten",
+        xlabel="Gebruik",
+        value_label=period.dutch_label,
+        compare_label="een jaar eerder",
+    )
+
+
+def visits_estimate(tables: Tables, period: Period, goal: Goal, **_):
+    """Estimated visits with their 95% interval: a year earlier, the previous period, now."""
+    rows = []
+    for label, p in (
+        ("Jaar eerder", period.year_earlier()),
+        ("Vorige periode", period.previous()),
+        ("Deze periode", period),
+    ):
+        estimate = visits.estimate_visitors(
+            tables["bezoekerstellingen"],
+            tables["openingstijden"],
+            tables["sluitingsdagen"],
+            p,
+            branches=tables.branches,
+        )
+        rows.append(
+            {
+                "periode": f"{label}\n{p.label}",
+                "schatting": estimate.estimate,
+                "ondergrens": estimate.lower,
+                "bovengrens": estimate.upper,
+            }
+        )
+    frame = pd.DataFrame(rows).dropna(subset=["schatting"])
+    if frame.empty:
+        return None
+    return plots.interval_bars(
+        frame,
+        "periode",
+        title="Bezoeken (geschat uit steekproeftellingen)",
+        ylabel="Bezoeken",
+    )
+
+
+def visits_by_weekday_hour(tables: Tables, period: Period, goal: Goal, **_):
+    """Mean counted visitors per weekday and hour."""
+    frame = visits.visits_by_weekday_hour(
+        tables["bezoekerstellingen"], period, branches=tables.branches
+    )
+    if frame.empty:
+        return None
+    return plots.heatmap_weekday_hour(
+        frame,
+        value="bezoekers_gemiddeld",
+        title="Gemiddeld aantal bezoekers per getelde uur",
+        colorbar_label="Bezoekers per uur",
+        note="Uit de steekproeftellingen van deze periode",
+    )
+
+
+def occupancy_by_daypart(tables: Tables, period: Period, goal: Goal, **_):
+    """Workplace occupancy per part of the day, against a year earlier."""
+    frames = []
+    for label, p in ((period.dutch_label, period), ("een jaar eerder", period.year_earlier())):
+        frame = visits.occupancy_by_daypart(
+            tables["bezoekerstellingen"], p, branches=tables.branches
+        )
+        frames.append(frame.assign(periode=label))
+    frame = pd.concat(frames, ignore_index=True).dropna(subset=["bezetting"])
+    if frame.empty:
+        return None
+    return plots.occupancy_by_daypart(
+        frame,
+        hue="periode",
+        title="Bezetting van de studie- en werkplekken per dagdeel",
+    )
+
+
+def _tagged(frame: pd.DataFrame, goal_id: str) -> pd.DataFrame:
+    """The rows tagged with ``goal_id`` in ``prestatieafspraken``."""
+    tags = frame["prestatieafspraken"].fillna("").str.split(";")
+    return frame[tags.map(lambda ids: goal_id in ids).astype(bool)]
+
+
+Drawer = Callable[..., Figure | None]
+
+FIGURES: dict[str, tuple[Drawer, ...]] = {
+    "uitleningen_jeugd": (loans_by_month,),
+    "uitleningen": (loans_by_month,),
+    "jeugdleden_eind": (members_begin_end,),
+    "leden_eind": (members_begin_end,),
+    "deelnemers": (participants_by_kind,),
+    "partners": (partners_by_kind,),
+    "ido_vragen": (ido_topics,),
+    "communicatie_uitingen": (communication_channels,),
+    "digitaal_gebruik": (digital_services,),
+    "bezoekers_geschat": (visits_estimate, visits_by_weekday_hour),
+    "werkplekbezetting": (occupancy_by_daypart,),
+}
+"""The figures per indicator key, in the order they are shown."""
+
+PER_GOAL = frozenset({participants_by_kind, partners_by_kind})
+"""Figures that differ per goal; all others are drawn once per report."""
