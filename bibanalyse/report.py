@@ -144,10 +144,13 @@ class Report:
             if goal.effort_only
             else ""
         )
+        summary = _first_sentence(goal.text)
+        full_text = (
+            "" if summary == goal.text.strip() else f"<p class='doeltekst'>{_escape(goal.text)}</p>"
+        )
         return (
-            f"<section class='doel'><h2 id='{goal_anchor(goal)}'>{goal.id} "
-            f"{_escape(_first_sentence(goal.text))}</h2>"
-            f"<p class='doeltekst'>{_escape(goal.text)}</p><dl>{listed}</dl>{note}{effort}"
+            f"<section class='doel'><h2 id='{goal_anchor(goal)}'>{goal.id} {_escape(summary)}</h2>"
+            f"{full_text}<dl>{listed}</dl>{note}{effort}"
             f"{self.indicator_table_html(goal)}</section>"
         )
 
@@ -161,7 +164,7 @@ class Report:
         estimate = ESTIMATE_NOTE if "bezoekers_geschat" in set(rows["indicator"]) else ""
         caption = f"<caption>{_escape(estimate)}</caption>" if estimate else ""
         return (
-            f"<table class='indicatoren'>{caption}<thead>{header}</thead>"
+            f"<table class='indicatoren stapel'>{caption}<thead>{header}</thead>"
             f"<tbody>{body}</tbody></table>"
         )
 
@@ -174,11 +177,15 @@ class Report:
             _change_text(key, row),
         ]
         label = INDICATOR_LABELS.get(key, key)
+        columns = ("Deze periode", "Vorige periode", "Jaar eerder", "Verandering")
         return (
             "<tr><th scope='row'>"
             + _escape(label)
             + "</th>"
-            + "".join(f"<td class='getal'>{_escape(cell)}</td>" for cell in cells)
+            + "".join(
+                f"<td class='getal' data-label='{column}'>{_escape(cell)}</td>"
+                for column, cell in zip(columns, cells, strict=True)
+            )
             + "</tr>"
         )
 
@@ -251,7 +258,9 @@ class Report:
                 interval=(row["ondergrens"], row["bovengrens"]),
                 compared_interval=self._visits_interval(self.period.year_earlier()),
             )
-        return Movement(row["waarde"], row["vorig_jaar"], "een jaar eerder")
+        return Movement(
+            row["waarde"], row["vorig_jaar"], "een jaar eerder", fraction=key in PERCENT_INDICATORS
+        )
 
     def _visits_interval(self, period: Period) -> tuple[float, float]:
         estimate = estimate_visitors(
@@ -287,7 +296,7 @@ class Report:
             )
             sections += [self._overview_row(goal, link) for goal in ambition.goals]
         return (
-            f"<table class='overzicht'><thead>{header}</thead>"
+            f"<table class='overzicht stapel'><thead>{header}</thead>"
             f"<tbody>{''.join(sections)}</tbody></table>"
         )
 
@@ -301,14 +310,16 @@ class Report:
             else _value_text(key, row["waarde"], row["ondergrens"], row["bovengrens"])
         )
         movement = self.movement(goal)
-        change = "–" if movement is None else _movement_text(key, movement)
+        change = _movement_html(key, movement)
         verdict = self.verdict(goal)
         return (
             f"<tr><td><a href='{link}#{goal_anchor(goal)}'>{goal.id}</a> "
             f"{_escape(_first_sentence(goal.text))}</td>"
-            f"<td>{_escape(INDICATOR_LABELS.get(key, key))}</td>"
-            f"<td class='getal'>{_escape(value)}</td><td class='getal'>{_escape(change)}</td>"
-            f"<td class='oordeel {verdict.kind}'>{VERDICT_MARKS[verdict.kind]} "
+            f"<td data-label='Kerncijfer'>{_escape(INDICATOR_LABELS.get(key, key))}</td>"
+            f"<td class='getal' data-label='Deze periode'>{_escape(value)}</td>"
+            f"<td class='getal' data-label='Verandering'>{change}</td>"
+            f"<td class='oordeel {verdict.kind}' data-label='Oordeel'>"
+            f"{VERDICT_MARKS[verdict.kind]} "
             f"{_escape(VERDICTS[verdict.kind])}</td></tr>"
         )
 
@@ -373,15 +384,18 @@ def _change_text(key: str, row) -> str:
     return f"{fmt.change(row.waarde, row.vorig_jaar)} t.o.v. jaar eerder"
 
 
-def _movement_text(key: str, movement: Movement) -> str:
-    if math.isnan(movement.value) or math.isnan(movement.compared):
+def _movement_html(key: str, movement: Movement | None) -> str:
+    """The change of a headline figure, with what it is compared with on a second line."""
+    if movement is None or math.isnan(movement.value) or math.isnan(movement.compared):
         return fmt.MISSING
     if key in PERCENT_INDICATORS:
-        return fmt.percentage_points(movement.value, movement.compared)
-    suffix = (
+        change = fmt.percentage_points(movement.value, movement.compared)
+    else:
+        change = fmt.change(movement.value, movement.compared)
+    compared = (
         "t.o.v. begin" if movement.compared_with.startswith("het begin") else "t.o.v. jaar eerder"
     )
-    return f"{fmt.change(movement.value, movement.compared)} {suffix}"
+    return f"{_escape(change)}<br><small>{compared}</small>"
 
 
 def _first_sentence(text: str) -> str:

@@ -38,6 +38,7 @@ class Movement:
     compared_with: str  # Dutch: "een jaar eerder" or "het begin van de periode"
     interval: tuple[float, float] | None = None
     compared_interval: tuple[float, float] | None = None
+    fraction: bool = False  # a share: its change reads in percentage points
 
 
 def judge(movement: Movement | None, direction: str, *, effort_only: bool = False) -> Verdict:
@@ -61,17 +62,23 @@ def judge(movement: Movement | None, direction: str, *, effort_only: bool = Fals
         moved = _intervals_apart(movement.interval, movement.compared_interval)
     else:
         moved = abs(change) > (RISE_MARGIN if direction == "meer" else STABLE_MARGIN)
-    return _verdict(change, moved, direction, movement.compared_with)
+    return _verdict(change, moved, direction, movement.compared_with, _size(movement, change))
 
 
-def _verdict(change: float, moved: bool, direction: str, compared_with: str) -> Verdict:
+def _size(movement: Movement, change: float) -> str:
+    """How much it moved, as a reader says it: ``12% ``, ``9 procentpunt `` or nothing."""
+    if movement.fraction:
+        return f"{fmt.number(abs(movement.value - movement.compared) * 100)} procentpunt "
+    return "" if math.isinf(change) else f"{fmt.percentage(abs(change))} "
+
+
+def _verdict(change: float, moved: bool, direction: str, compared_with: str, size: str) -> Verdict:
     if not moved:
         if direction == "stabiel":
             return Verdict("op_koers", f"Op koers: stabiel ten opzichte van {compared_with}.")
         return Verdict("gelijk", f"Gelijk gebleven ten opzichte van {compared_with}.")
     more = change > 0
     kind = "op_koers" if more and direction == "meer" else "aandacht"
-    size = "" if math.isinf(change) else f"{fmt.percentage(abs(change))} "
     word = "meer" if more else "minder"
     return Verdict(kind, f"{VERDICTS[kind]}: {size}{word} dan {compared_with}.")
 

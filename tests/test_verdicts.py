@@ -53,3 +53,8 @@ def test_missing_comparison_and_effort_only():
 def test_unknown_direction_is_refused():
     with pytest.raises(ValueError, match="'minder'"):
         judge(Movement(1, 1, YEAR), "minder")
+
+
+def test_a_share_moves_in_percentage_points():
+    movement = Movement(0.52, 0.43, YEAR, fraction=True)
+    assert judge(movement, "meer").text == "Op koers: 9 procentpunt meer dan een jaar eerder."
