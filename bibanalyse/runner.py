@@ -167,6 +167,20 @@ class _CellError(Exception):
         self.notebook, self.detail = notebook, detail
 
 
+def _kernel_manager_class():
+    from jupyter_client import KernelManager
+
+    class EncryptedKernelManager(KernelManager):
+        """Kernel messages encrypted (CurveZMQ) where the kernel supports it; this also keeps
+        ipykernel from warning about plain TCP in every run's log."""
+
+        def __init__(self, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.transport_encryption = "auto"
+
+    return EncryptedKernelManager
+
+
 def _execute_one(notebook: Path, staging: Path, parameters, settings, progress) -> NotebookRun:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -187,6 +201,7 @@ def _execute_one(notebook: Path, staging: Path, parameters, settings, progress) 
             execution_timeout=settings.cell_timeout,
             progress_bar=False,
             log_output=False,
+            kernel_manager_class=_kernel_manager_class(),
         )
     except PapermillExecutionError as error:
         detail = f"cell {error.cell_index} (execution count {error.exec_count}): {error.ename}: "
