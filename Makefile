@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format clean
+.PHONY: demo test lint format lab clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# JupyterLab on the notebooks with the project's kernel; each notebook runs top to bottom
+# with its defaults against the data folder of the settings (bibanalyse.toml).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import sys
 from pathlib import Path
 
 from bibanalyse import __version__
 from bibanalyse.config import KEY_ENV, Settings, load_settings
+from bibanalyse.logs import on_terminal, progress, start_log, stop_log
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+LOGGED_COMMANDS = frozenset({"ingest", "run", "mail"})
 
 
 class UsageError(Exception):
@@ -26,11 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     settings = load_settings().with_data_dir(getattr(args, "data_dir", None))
+    log_file = start_log(settings, args.name) if args.name in LOGGED_COMMANDS else None
     try:
         return args.command(args, settings) or EXIT_OK
     except (UsageError, ValueError, RuntimeError, OSError) as error:
+        logging.getLogger("bibanalyse").error("%s", error)
         print(f"bibanalyse {args.name}: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        if log_file:
+            stop_log(log_file)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,14 +114,24 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bibanalyse.ingest import ingest
+    from bibanalyse.locks import exclusive
     from bibanalyse.reading import UnreadableFileError
 
+    lock = settings.data_dir / ".ingest.lock"
     try:
-        reports = ingest(settings, progress=_print_progress)
+        with exclusive(lock, timeout=settings.lock_timeout, what="an ingest of this data"):
+            reports = ingest(settings, progress=_ingest_progress)
     except UnreadableFileError as error:
         raise UsageError(str(error)) from error
-    _print_ingest_report(reports)
-    print(f"Processed data written to {settings.processed_dir}")
+    for line in _ingest_report_lines(reports):
+        logging.getLogger("bibanalyse").info(line)
+        if on_terminal():
+            print(line)
+    totals = _ingest_totals(reports)
+    print(
+        f"Processed data written to {settings.processed_dir}: {totals[0]:,} rows read, "
+        f"{totals[1]:,} kept, {totals[2]:,} rejected, {totals[3]:,} duplicates"
+    )
     return EXIT_OK
 
 
@@ -138,25 +156,18 @@ def run_reports(args: argparse.Namespace, settings: Settings) -> int:
     periods = [Period.parse(text) for text in args.period or []] or [latest_ended(dt.date.today())]
     municipality = args.municipality or settings.municipality
     for period in periods:
+        progress(f"Running the reports of {municipality} {period}")
         try:
             folder = run_period(
-                settings,
-                period,
-                municipality,
-                notebooks_dir=settings.notebooks_dir,
-                progress=_print_notebook_progress,
+                settings, period, municipality, notebooks_dir=settings.notebooks_dir
             )
         except NotebookFailed as error:
+            logging.getLogger("bibanalyse").error("%s: %s", period, error)
             print(f"bibanalyse run: {period}: {error}", file=sys.stderr)
             return EXIT_FAILED
         print(f"Reports of {period} published in {folder}")
         print(f"Overview: {folder / (OVERVIEW + '.html')}")
     return EXIT_OK
-
-
-def _print_notebook_progress(notebook: str, state: str) -> None:
-    if sys.stderr.isatty():
-        print(f"  {notebook}: {state}", file=sys.stderr, flush=True)
 
 
 def run_init_key(args: argparse.Namespace, settings: Settings) -> int:
@@ -174,29 +185,25 @@ def run_init_key(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _print_progress(source: str, number: int, total: int) -> None:
-    if sys.stderr.isatty():
-        print(
-            f"\r[{number}/{total}] {source:<24}",
-            end="" if number < total else "\n",
-            file=sys.stderr,
-            flush=True,
-        )
+def _ingest_progress(source: str, number: int, total: int) -> None:
+    progress(f"[{number}/{total}] {source}", final=number == total)
 
 
-def _print_ingest_report(reports) -> None:
-    header = f"{'source':<20} {'file':<48} {'read':>10} {'kept':>10} {'rejected':>9} {'dupl.':>9}"
-    print(header)
+def _ingest_report_lines(reports) -> list[str]:
+    lines = [f"{'source':<20} {'file':<48} {'read':>10} {'kept':>10} {'rejected':>9} {'dupl.':>9}"]
     for report in reports:
-        print(
+        lines.append(
             f"{report.source:<20} {report.file[-48:]:<48} {report.rows_read:>10,} "
             f"{report.kept:>10,} {report.rejected:>9,} {report.duplicates:>9,}"
         )
-    totals = [
-        sum(getattr(r, field) for r in reports)
-        for field in ("rows_read", "kept", "rejected", "duplicates")
-    ]
-    print(f"{'total':<69} {totals[0]:>10,} {totals[1]:>10,} {totals[2]:>9,} {totals[3]:>9,}")
+    totals = _ingest_totals(reports)
+    lines.append(f"{'total':<69} {totals[0]:>10,} {totals[1]:>10,} {totals[2]:>9,} {totals[3]:>9,}")
+    return lines
+
+
+def _ingest_totals(reports) -> list[int]:
+    fields = ("rows_read", "kept", "rejected", "duplicates")
+    return [sum(getattr(report, field) for report in reports) for field in fields]
 
 
 if __name__ == "__main__":

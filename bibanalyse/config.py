@@ -37,6 +37,7 @@ class Settings:
     data_dir: Path
     reports_dir: Path
     key_file: Path
+    logs_dir: Path
     municipality: str = DEFAULT_MUNICIPALITY
     class_size: int = DEFAULT_CLASS_SIZE
     cell_timeout: int = 600
@@ -88,6 +89,7 @@ def load_settings(start: Path | None = None) -> Settings:
     data_dir = os.environ.get("BIBANALYSE_DATA_DIR") or paths.get("data_dir", "data")
     reports_dir = os.environ.get("BIBANALYSE_REPORTS_DIR") or paths.get("reports_dir", "reports")
     key_file = os.environ.get("BIBANALYSE_KEY_FILE") or paths.get("key_file", ".bibanalyse.key")
+    logs_dir = os.environ.get("BIBANALYSE_LOGS_DIR") or paths.get("logs_dir", "logs")
     report = values.get("report", {})
     run = values.get("run", {})
     return Settings(
@@ -95,6 +97,7 @@ def load_settings(start: Path | None = None) -> Settings:
         data_dir=(root / data_dir).resolve(),
         reports_dir=(root / reports_dir).resolve(),
         key_file=(root / key_file).resolve(),
+        logs_dir=(root / logs_dir).resolve(),
         municipality=report.get("municipality", DEFAULT_MUNICIPALITY),
         class_size=int(report.get("class_size", DEFAULT_CLASS_SIZE)),
         cell_timeout=int(run.get("cell_timeout", 600)),

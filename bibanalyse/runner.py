@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import platform
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,9 @@ from bibanalyse import __version__
 from bibanalyse.agreements import agreement_for
 from bibanalyse.config import Settings
 from bibanalyse.files import publish_folder
+from bibanalyse.indicators import write_indicator_table
+from bibanalyse.locks import exclusive
+from bibanalyse.logs import log_stream, progress
 from bibanalyse.periods import Period
 from bibanalyse.store import events_in_period
 
@@ -36,6 +39,8 @@ OVERVIEW = "00_overzicht"
 INDICATOR_FILE = "indicatoren.csv"
 MANIFEST_FILE = "manifest.json"
 FAILED_SUFFIX = ".failed"
+
+log = logging.getLogger(__name__)
 
 
 class NotebookFailed(RuntimeError):
@@ -52,9 +57,6 @@ class NotebookRun:
     name: str
     seconds: float
     warnings: tuple[str, ...]
-
-
-Progress = Callable[[str, str], None]  # (notebook, state)
 
 
 def period_folder(settings: Settings, municipality: str, period: Period) -> Path:
@@ -78,12 +80,12 @@ def run_period(
     *,
     notebooks_dir: Path,
     workers: int | None = None,
-    progress: Progress | None = None,
 ) -> Path:
-    """Run and publish one period's reports; returns the published folder."""
-    from bibanalyse.indicators import write_indicator_table
+    """Run and publish one period's reports; returns the published folder.
 
-    started = time.time()
+    Holds the period's lock meanwhile: a second run of the same period waits for it at
+    most ``settings.lock_timeout`` seconds, then raises ``BusyError``.
+    """
     notebooks = report_notebooks(notebooks_dir, municipality, period)
     if not any(events_in_period(settings.processed_dir, period, municipality).values()):
         raise ValueError(
@@ -99,15 +101,22 @@ def run_period(
         check_parameters(notebook, parameters)
     ensure_kernel()
     target = period_folder(settings, municipality, period)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = target.with_name(f".{target.name}.lock")
+    with exclusive(lock, timeout=settings.lock_timeout, what=f"a run of {municipality} {period}"):
+        _build_and_publish(settings, period, municipality, notebooks, parameters, workers)
+    return target
+
+
+def _build_and_publish(settings, period, municipality, notebooks, parameters, workers) -> None:
+    started = time.time()
+    target = period_folder(settings, municipality, period)
     staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    staging.mkdir(parents=True)
+    log.info("run of %s %s: %d notebooks", municipality, period, len(notebooks))
     try:
-        runs = _execute_all(notebooks, staging, parameters, settings, workers, progress)
-        write_indicator_table(
-            settings.processed_dir, period, municipality, staging / INDICATOR_FILE
-        )
+        runs = _execute_all(notebooks, staging, parameters, settings, workers)
+        write_indicator_table(settings, period, municipality, staging / INDICATOR_FILE)
         _write_manifest(staging, settings, notebooks, parameters, runs, started)
     except NotebookFailed:
         raise
@@ -116,7 +125,7 @@ def run_period(
         raise
     publish_folder(staging, target)
     shutil.rmtree(target.with_name(target.name + FAILED_SUFFIX), ignore_errors=True)
-    return target
+    log.info("published %s in %.1f s", target, time.time() - started)
 
 
 def check_parameters(notebook: Path, parameters: dict) -> None:
@@ -142,11 +151,11 @@ def ensure_kernel() -> None:
     install(kernel_name=KERNEL_NAME, display_name="bibanalyse", prefix=sys.prefix)
 
 
-def _execute_all(notebooks, staging, parameters, settings, workers, progress) -> list[NotebookRun]:
+def _execute_all(notebooks, staging, parameters, settings, workers) -> list[NotebookRun]:
     workers = workers or min(len(notebooks), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [
-            pool.submit(_execute_one, notebook, staging, parameters, settings, progress)
+            pool.submit(_execute_one, notebook, staging, parameters, settings)
             for notebook in notebooks
         ]
         errors = [future.exception() for future in futures]
@@ -170,18 +179,23 @@ class _CellError(Exception):
 def _kernel_manager_class():
     from jupyter_client import KernelManager
 
-    class EncryptedKernelManager(KernelManager):
-        """Kernel messages encrypted (CurveZMQ) where the kernel supports it; this also keeps
-        ipykernel from warning about plain TCP in every run's log."""
+    class QuietKernelManager(KernelManager):
+        """A kernel whose own log lines (start-up, shutdown) go to the run's log file
+        rather than the terminal or cron's mail, and whose messages are encrypted (CurveZMQ)
+        where the kernel supports it."""
 
         def __init__(self, **kwargs) -> None:
             super().__init__(**kwargs)
             self.transport_encryption = "auto"
 
-    return EncryptedKernelManager
+        async def _async_start_kernel(self, **kw) -> None:
+            kw.setdefault("stderr", log_stream())
+            await super()._async_start_kernel(**kw)
+
+    return QuietKernelManager
 
 
-def _execute_one(notebook: Path, staging: Path, parameters, settings, progress) -> NotebookRun:
+def _execute_one(notebook: Path, staging: Path, parameters, settings) -> NotebookRun:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -189,8 +203,7 @@ def _execute_one(notebook: Path, staging: Path, parameters, settings, progress) 
 
     started = time.perf_counter()
     executed = staging / notebook.name
-    if progress:
-        progress(notebook.stem, "started")
+    progress(f"  {notebook.stem}: started")
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -205,12 +218,13 @@ def _execute_one(notebook: Path, staging: Path, parameters, settings, progress) 
         )
     except PapermillExecutionError as error:
         detail = f"cell {error.cell_index} (execution count {error.exec_count}): {error.ename}: "
+        log.error("%s failed: %s%s", notebook.name, detail, error.evalue)
         raise _CellError(notebook.name, detail + str(error.evalue)) from error
     node = nbformat.read(executed, as_version=4)
     export_html(node, staging / f"{notebook.stem}.html")
-    if progress:
-        progress(notebook.stem, "done")
-    return NotebookRun(notebook.stem, time.perf_counter() - started, _warnings(node))
+    seconds = time.perf_counter() - started
+    progress(f"  {notebook.stem}: done in {seconds:.1f} s")
+    return NotebookRun(notebook.stem, seconds, _warnings(node))
 
 
 def _warnings(node: nbformat.NotebookNode) -> tuple[str, ...]:
@@ -258,8 +272,3 @@ def _file_entry(path: Path, relative_to: Path) -> dict:
 
 def _iso(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(timestamp))
-
-
-def run_periods(settings: Settings, periods: Iterable[Period], municipality: str, **options):
-    """Run several periods one after another (a back-fill); stops at the first failure."""
-    return [run_period(settings, period, municipality, **options) for period in periods]

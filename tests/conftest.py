@@ -16,7 +16,12 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings of an empty project in ``tmp_path``, with a key in the environment."""
     monkeypatch.setenv("BIBANALYSE_HOME", str(tmp_path))
     monkeypatch.setenv("BIBANALYSE_KEY", TEST_KEY)
-    for name in ("BIBANALYSE_DATA_DIR", "BIBANALYSE_REPORTS_DIR", "BIBANALYSE_KEY_FILE"):
+    for name in (
+        "BIBANALYSE_DATA_DIR",
+        "BIBANALYSE_REPORTS_DIR",
+        "BIBANALYSE_KEY_FILE",
+        "BIBANALYSE_LOGS_DIR",
+    ):
         monkeypatch.delenv(name, raising=False)
     return load_settings()
 
