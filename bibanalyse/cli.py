@@ -80,6 +80,15 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir_option(run)
     run.add_argument("--reports-dir", type=Path, help="reports folder (default from settings)")
 
+    mail = _command(commands, "mail", run_mail, "mail a period's published reports")
+    mail.add_argument("--period", help="2025-H1, 2025-H2 or 2025 (default: the latest half year)")
+    _municipality_option(mail)
+    mail.add_argument("--reports-dir", type=Path, help="reports folder (default from settings)")
+    mail.add_argument("--to", action="append", required=True, metavar="ADDR", help="recipient")
+    way = mail.add_mutually_exclusive_group(required=True)
+    way.add_argument("--eml", type=Path, metavar="FILE", help="write the message to FILE")
+    way.add_argument("--send", action="store_true", help="send it over SMTP (settings)")
+
     _command(commands, "init-key", run_init_key, "create a local pseudonymisation key file")
     return parser
 
@@ -167,6 +176,26 @@ def run_reports(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_FAILED
         print(f"Reports of {period} published in {folder}")
         print(f"Overview: {folder / (OVERVIEW + '.html')}")
+    return EXIT_OK
+
+
+def run_mail(args: argparse.Namespace, settings: Settings) -> int:
+    from bibanalyse.mail import build_message, send_message, size_warning, write_eml
+    from bibanalyse.periods import Period, latest_ended
+
+    settings = settings.with_reports_dir(args.reports_dir)
+    period = Period.parse(args.period) if args.period else latest_ended(dt.date.today())
+    municipality = args.municipality or settings.municipality
+    message = build_message(settings, period, municipality, args.to)
+    if warning := size_warning(message):
+        logging.getLogger("bibanalyse").warning("%s", warning)
+        print(f"bibanalyse mail: warning: {warning}", file=sys.stderr)
+    if args.eml:
+        write_eml(message, args.eml)
+        print(f"Message with the reports of {period} written to {args.eml}")
+    else:
+        send_message(message, settings)
+        print(f"Reports of {period} sent to {', '.join(args.to)}")
     return EXIT_OK
 
 
