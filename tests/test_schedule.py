@@ -92,3 +92,36 @@ def test_exclusive_lets_one_holder_in_at_a_time(tmp_path):
         pass
     with exclusive(lock, timeout=0.1, what="a test"):
         pass
+
+
+def test_on_a_terminal_an_ingest_shows_progress_per_source(tmp_path):
+    import pty
+
+    from tests.conftest import BRANCHES
+
+    raw = tmp_path / "data" / "raw" / "vestigingen"
+    raw.mkdir(parents=True)
+    (raw / "vestigingen.csv").write_text(BRANCHES)
+    env = {**os.environ, "BIBANALYSE_HOME": str(tmp_path), "BIBANALYSE_KEY": "k"}
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bibanalyse.cli", "ingest"],
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=60) == 0
+    text = shown.decode()
+    assert "[1/14] vestigingen" in text and "[14/14] toelichting" in text
+    assert "total" in text  # the per-file table, shown on a terminal only
