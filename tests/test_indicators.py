@@ -340,6 +340,7 @@ def test_write_indicator_table_takes_the_settings(tmp_path):
         data_dir=tmp_path / "data",
         reports_dir=tmp_path / "reports",
         key_file=tmp_path / "key",
+        logs_dir=tmp_path / "logs",
         class_size=30,
     )
     write_processed(settings.processed_dir)
