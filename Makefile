@@ -31,7 +31,7 @@ lint: $(STAMP)
 # JupyterLab on the notebooks with the project's kernel; each notebook runs top to bottom
 # with its defaults against the data folder of the settings (bibanalyse.toml).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

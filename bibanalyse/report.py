@@ -25,7 +25,7 @@ from bibanalyse.figures import FIGURES, PER_GOAL, SMALL_CELL
 from bibanalyse.indicators import compute_indicators
 from bibanalyse.indicators.visits import estimate_visitors
 from bibanalyse.periods import Period, latest_ended
-from bibanalyse.store import Tables
+from bibanalyse.store import Tables, require_data
 from bibanalyse.verdicts import Movement, Verdict, judge
 from bibanalyse.wording import (
     ESTIMATE_NOTE,
@@ -66,9 +66,9 @@ class Report:
         from the settings)."""
         settings = load_settings().with_data_dir(data_dir or None)
         chosen = Period.parse(period) if period else latest_ended(dt.date.today())
-        tables = Tables.for_period(
-            settings.processed_dir, chosen, municipality or settings.municipality
-        )
+        municipality = municipality or settings.municipality
+        require_data(settings.processed_dir, chosen, municipality)
+        tables = Tables.for_period(settings.processed_dir, chosen, municipality)
         agreement = agreement_for(tables.municipality, chosen)
         indicators = compute_indicators(
             tables, chosen, tables.municipality, agreement, class_size=settings.class_size
@@ -171,10 +171,10 @@ class Report:
     def _indicator_row(self, row) -> str:
         key = row.indicator
         cells = [
-            _value_text(key, row.waarde, row.ondergrens, row.bovengrens),
-            _value_text(key, row.vorige_periode),
-            _value_text(key, row.vorig_jaar),
-            _change_text(key, row),
+            _value_html(key, row.waarde, row.ondergrens, row.bovengrens),
+            _value_html(key, row.vorige_periode),
+            _value_html(key, row.vorig_jaar),
+            _escape(_change_text(key, row)),
         ]
         label = INDICATOR_LABELS.get(key, key)
         columns = ("Deze periode", "Vorige periode", "Jaar eerder", "Verandering")
@@ -183,7 +183,7 @@ class Report:
             + _escape(label)
             + "</th>"
             + "".join(
-                f"<td class='getal' data-label='{column}'>{_escape(cell)}</td>"
+                f"<td class='getal' data-label='{column}'>{cell}</td>"
                 for column, cell in zip(columns, cells, strict=True)
             )
             + "</tr>"
@@ -305,9 +305,9 @@ class Report:
         key = goal.headline
         row = rows.loc[key] if key in rows.index else None
         value = (
-            "–"
+            fmt.MISSING
             if row is None
-            else _value_text(key, row["waarde"], row["ondergrens"], row["bovengrens"])
+            else _value_html(key, row["waarde"], row["ondergrens"], row["bovengrens"])
         )
         movement = self.movement(goal)
         change = _movement_html(key, movement)
@@ -316,7 +316,7 @@ class Report:
             f"<tr><td><a href='{link}#{goal_anchor(goal)}'>{goal.id}</a> "
             f"{_escape(_first_sentence(goal.text))}</td>"
             f"<td data-label='Kerncijfer'>{_escape(INDICATOR_LABELS.get(key, key))}</td>"
-            f"<td class='getal' data-label='Deze periode'>{_escape(value)}</td>"
+            f"<td class='getal' data-label='Deze periode'>{value}</td>"
             f"<td class='getal' data-label='Verandering'>{change}</td>"
             f"<td class='oordeel {verdict.kind}' data-label='Oordeel'>"
             f"{VERDICT_MARKS[verdict.kind]} "
@@ -355,19 +355,20 @@ def render_markdown(text: str) -> str:
     return re.sub(r"<a\b[^>]*>(.*?)</a>", r"\1", rendered)  # bare autolinks too
 
 
-def _value_text(key: str, value, low=math.nan, high=math.nan) -> str:
+def _value_html(key: str, value, low=math.nan, high=math.nan) -> str:
+    """A figure as a reader sees it; an estimate's 95% interval on a line of its own."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return fmt.MISSING
     if key in PERCENT_INDICATORS:
-        return fmt.percentage(value)
+        return _escape(fmt.percentage(value))
     if key in PERSONAL_BREAKDOWNS and 0 < value < SMALL_CELL:
-        return f"<{SMALL_CELL}"
+        return _escape(f"<{SMALL_CELL}")
     if key == "bezoekers_geschat":
-        text = f"ca. {fmt.number(round(value, -2))}"
+        text = _escape(f"ca. {fmt.number(round(value, -2))}")
         if not math.isnan(low) and not math.isnan(high) and high > low:
-            text += f" ({fmt.interval(round(low, -2), round(high, -2))})"
+            text += f"<br><small>{_escape(fmt.interval(round(low, -2), round(high, -2)))}</small>"
         return text
-    return fmt.number(value)
+    return _escape(fmt.number(value))
 
 
 def _change_text(key: str, row) -> str:

@@ -32,7 +32,7 @@ from bibanalyse.indicators import write_indicator_table
 from bibanalyse.locks import exclusive
 from bibanalyse.logs import log_stream, progress
 from bibanalyse.periods import Period
-from bibanalyse.store import events_in_period
+from bibanalyse.store import require_data
 
 KERNEL_NAME = "bibanalyse"
 OVERVIEW = "00_overzicht"
@@ -87,11 +87,7 @@ def run_period(
     most ``settings.lock_timeout`` seconds, then raises ``BusyError``.
     """
     notebooks = report_notebooks(notebooks_dir, municipality, period)
-    if not any(events_in_period(settings.processed_dir, period, municipality).values()):
-        raise ValueError(
-            f"no data for {municipality} in {period} ({period.first_day:%d-%m-%Y} to "
-            f"{period.last_day:%d-%m-%Y}) in {settings.processed_dir}: nothing to report"
-        )
+    require_data(settings.processed_dir, period, municipality)
     parameters = {
         "period": period.label,
         "municipality": municipality,

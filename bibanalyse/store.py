@@ -431,3 +431,14 @@ def events_in_period(
         ]
         counts[name] = len(read_table(processed_dir, name, columns=["datum"], filters=filters))
     return counts
+
+
+def require_data(processed_dir: Path | str, period: Period | str, municipality: str) -> None:
+    """Raise ValueError when the period has no events at all for the municipality: a
+    report of nothing is an error, not an empty report."""
+    period = Period.parse(period) if isinstance(period, str) else period
+    if not any(events_in_period(processed_dir, period, municipality).values()):
+        raise ValueError(
+            f"no data for {municipality} in {period} ({period.first_day:%d-%m-%Y} to "
+            f"{period.last_day:%d-%m-%Y}) in {processed_dir}: nothing to report"
+        )

@@ -42,7 +42,7 @@ VERDICTS = {
     "gelijk": "Gelijk gebleven",
     "aandacht": "Aandachtspunt",
     "onbekend": "Nog geen vergelijking",
-    "inspanning": "Inspanningsverplichting",
+    "inspanning": "Inspanning",
 }
 
 NO_NARRATIVE = "Voor dit doel is voor deze periode geen toelichting aangeleverd."

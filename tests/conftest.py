@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,12 @@ import pytest
 from bibanalyse.config import Settings, load_settings
 
 TEST_KEY = "test-key-not-secret"
+_FOLDER_VARIABLES = (
+    "BIBANALYSE_DATA_DIR",
+    "BIBANALYSE_REPORTS_DIR",
+    "BIBANALYSE_KEY_FILE",
+    "BIBANALYSE_LOGS_DIR",
+)
 
 
 @pytest.fixture
@@ -16,12 +23,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings of an empty project in ``tmp_path``, with a key in the environment."""
     monkeypatch.setenv("BIBANALYSE_HOME", str(tmp_path))
     monkeypatch.setenv("BIBANALYSE_KEY", TEST_KEY)
-    for name in (
-        "BIBANALYSE_DATA_DIR",
-        "BIBANALYSE_REPORTS_DIR",
-        "BIBANALYSE_KEY_FILE",
-        "BIBANALYSE_LOGS_DIR",
-    ):
+    for name in _FOLDER_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     return load_settings()
 
@@ -44,19 +46,33 @@ def with_branches(settings: Settings) -> Settings:
     return settings
 
 
-@pytest.fixture(scope="session")
-def demo_data(tmp_path_factory) -> Settings:
-    """Two years of demo exports of Heemstede up to 2025-12-31, ingested (shared, read-only)."""
-    import datetime as dt
-
+def _ingested_demo(tmp_path_factory, name: str, until) -> Settings:
+    """Two years of demo exports of Heemstede up to ``until``, ingested in a new folder."""
     from bibanalyse.demo import generate_demo
     from bibanalyse.ingest import ingest
 
-    root = tmp_path_factory.mktemp("demo")
+    root = tmp_path_factory.mktemp(name)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BIBANALYSE_HOME", str(root))
         patch.setenv("BIBANALYSE_KEY", TEST_KEY)
+        for variable in _FOLDER_VARIABLES:
+            patch.delenv(variable, raising=False)  # never generate into the caller's folders
         demo = load_settings()
-        generate_demo(demo.raw_dir, until=dt.date(2025, 12, 31), years=2, branches=["Heemstede"])
+        generate_demo(demo.raw_dir, until=until, years=2, branches=["Heemstede"])
         ingest(demo)
     return demo
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> Settings:
+    """Demo data of Heemstede up to 2025-12-31 (shared, read-only)."""
+    return _ingested_demo(tmp_path_factory, "demo", dt.date(2025, 12, 31))
+
+
+@pytest.fixture(scope="session")
+def current_demo_data(tmp_path_factory) -> Settings:
+    """Demo data of Heemstede up to the last day of the latest half year that has ended
+    today (shared, read-only): what a notebook finds with its default parameters."""
+    from bibanalyse.periods import latest_ended
+
+    return _ingested_demo(tmp_path_factory, "current-demo", latest_ended(dt.date.today()).last_day)
