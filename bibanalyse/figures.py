@@ -70,28 +70,16 @@ def members_begin_end(tables: Tables, period: Period, goal: Goal, *, indicators,
 def participants_by_kind(tables: Tables, period: Period, goal: Goal, *, class_size, **_):
     """Participants of the goal's sessions per kind of activity, against a year earlier."""
     sessions = _tagged(tables["activiteiten"], goal.id)
-    current, earlier = (
-        activities.participants_by_kind(
-            sessions, p, branches=tables.branches, class_size=class_size
-        )
-        for p in (period, period.year_earlier())
-    )
-    if current.empty:
-        return None
-    frame = current.merge(
-        earlier[["soort", "deelnemers"]].rename(columns={"deelnemers": "vorig_jaar"}),
-        on="soort",
-        how="left",
-    ).fillna({"vorig_jaar": 0})
-    return plots.bars(
-        frame,
+    return _against_last_year(
+        lambda t, p: activities.participants_by_kind(
+            sessions, p, branches=t.branches, class_size=class_size
+        ),
+        tables,
+        period,
         "soort",
         "deelnemers",
         title=f"Deelnemers per soort activiteit ({goal.id})",
         xlabel="Deelnemers",
-        compare="vorig_jaar",
-        value_label=period.dutch_label,
-        compare_label="een jaar eerder",
     )
 
 
@@ -110,66 +98,62 @@ def partners_by_kind(tables: Tables, period: Period, goal: Goal, **_):
     )
 
 
-def _compared_bars(current: pd.DataFrame, earlier: pd.DataFrame, key: str, value: str, **kw):
+def _against_last_year(breakdown, tables, period, key: str, value: str, **labels):
+    """Bars of ``breakdown`` (a frame per ``key`` with ``value``) in the period, against the
+    same period a year earlier."""
+    current, earlier = (breakdown(tables, p) for p in (period, period.year_earlier()))
     if current.empty:
         return None
     frame = current.merge(
         earlier[[key, value]].rename(columns={value: "vorig_jaar"}), on=key, how="left"
     ).fillna({"vorig_jaar": 0})
-    return plots.bars(frame, key, value, compare="vorig_jaar", **kw)
+    return plots.bars(
+        frame,
+        key,
+        value,
+        compare="vorig_jaar",
+        value_label=period.dutch_label,
+        compare_label="een jaar eerder",
+        **labels,
+    )
 
 
 def ido_topics(tables: Tables, period: Period, goal: Goal, **_):
     """IDO questions per topic, against a year earlier."""
-    current, earlier = (
-        ido.questions_by_topic(tables["ido"], p, branches=tables.branches)
-        for p in (period, period.year_earlier())
-    )
-    return _compared_bars(
-        current,
-        earlier,
+    return _against_last_year(
+        lambda t, p: ido.questions_by_topic(t["ido"], p, branches=t.branches),
+        tables,
+        period,
         "onderwerp",
         "vragen",
         title="Vragen bij het Informatiepunt Digitale Overheid per onderwerp",
         xlabel="Vragen",
-        value_label=period.dutch_label,
-        compare_label="een jaar eerder",
     )
 
 
 def communication_channels(tables: Tables, period: Period, goal: Goal, **_):
     """Communication items per channel, against a year earlier."""
-    current, earlier = (
-        communication.items_by_channel(tables["communicatie"], p, branches=tables.branches)
-        for p in (period, period.year_earlier())
-    )
-    return _compared_bars(
-        current,
-        earlier,
+    return _against_last_year(
+        lambda t, p: communication.items_by_channel(t["communicatie"], p, branches=t.branches),
+        tables,
+        period,
         "kanaal",
         "uitingen",
         title="Communicatie-uitingen per kanaal",
         xlabel="Uitingen",
-        value_label=period.dutch_label,
-        compare_label="een jaar eerder",
     )
 
 
 def digital_services(tables: Tables, period: Period, goal: Goal, **_):
     """Use of the digital services, against a year earlier."""
-    current, earlier = (
-        digital.use_by_service(tables["digitaal"], p, municipality=tables.municipality)
-        for p in (period, period.year_earlier())
-    )
-    return _compared_bars(
-        current,
-        earlier,
+    return _against_last_year(
+        lambda t, p: digital.use_by_service(t["digitaal"], p, municipality=t.municipality),
+        tables,
+        period,
         "dienst",
         "gebruik",
         title="Gebruik van digitale diensten",
         xlabel="Gebruik",
-        value_label=period.dutch_label,
-        compare_label="een jaar eerder",
     )
 
 

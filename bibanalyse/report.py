@@ -32,19 +32,12 @@ from bibanalyse.wording import (
     INDICATOR_LABELS,
     NO_NARRATIVE,
     PERCENT_INDICATORS,
+    VERDICT_MARKS,
     VERDICTS,
 )
 
 PERSONAL_BREAKDOWNS = frozenset({"jeugdleden_begin", "jeugdleden_eind"})
 """People counted by a personal attribute (age): shown as ``<10`` below the small-cell limit."""
-
-VERDICT_MARKS = {
-    "op_koers": "✔",
-    "gelijk": "=",
-    "aandacht": "!",
-    "onbekend": "–",
-    "inspanning": "○",
-}
 
 
 @dataclass

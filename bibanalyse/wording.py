@@ -45,6 +45,14 @@ VERDICTS = {
     "inspanning": "Inspanning",
 }
 
+VERDICT_MARKS = {  # a sign beside the colour, so that no reader depends on colour alone
+    "op_koers": "✔",
+    "gelijk": "=",
+    "aandacht": "!",
+    "onbekend": "–",
+    "inspanning": "○",
+}
+
 NO_NARRATIVE = "Voor dit doel is voor deze periode geen toelichting aangeleverd."
 ESTIMATE_NOTE = (
     "Plein1 heeft geen bezoekersteller: bezoeken zijn geschat uit steekproeftellingen, "

@@ -13,6 +13,8 @@ from datetime import date
 
 import numpy as np
 
+from bibanalyse.formatting import MONTHS
+
 from .window import Window, random_stream
 
 GOAL_IDS = (
@@ -30,20 +32,6 @@ GOAL_IDS = (
     "5.1",
     "5.2",
     "5.3",
-)
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
 )
 
 

@@ -312,15 +312,9 @@ def workplace_occupancy(
     >>> workplace_occupancy(counts, Period.parse("2025-H1"))
     0.25
     """
-    check_columns(
-        bezoekerstellingen,
-        ("datum", "vestiging", "bezette_werkplekken", "beschikbare_werkplekken"),
-        "bezoekerstellingen",
+    rows = _counted_hours(
+        bezoekerstellingen, period, branches, ("bezette_werkplekken", "beschikbare_werkplekken")
     )
-    rows = bezoekerstellingen.loc[
-        in_period(bezoekerstellingen["datum"], check_period(period))
-        & in_branches(bezoekerstellingen, branches)
-    ]
     occupied = rows["bezette_werkplekken"].astype("Float64")
     available = rows["beschikbare_werkplekken"].astype("Float64")
     both = (occupied.notna() & available.notna()).astype(bool)
@@ -337,22 +331,12 @@ def visits_by_weekday_hour(
     maandag), ``dag`` (its name), ``uur``, ``tellingen`` (hours counted),
     ``bezoekers_gemiddeld`` (mean visitors per counted hour) and ``werkplekbezetting``
     (occupied over available workplaces, NaN where not counted)."""
-    check_columns(
+    rows = _counted_hours(
         bezoekerstellingen,
-        (
-            "datum",
-            "vestiging",
-            "uur",
-            "bezoekers",
-            "bezette_werkplekken",
-            "beschikbare_werkplekken",
-        ),
-        "bezoekerstellingen",
+        period,
+        branches,
+        ("uur", "bezoekers", "bezette_werkplekken", "beschikbare_werkplekken"),
     )
-    rows = bezoekerstellingen.loc[
-        in_period(bezoekerstellingen["datum"], check_period(period))
-        & in_branches(bezoekerstellingen, branches)
-    ]
     occupied = rows["bezette_werkplekken"].astype("Float64")
     available = rows["beschikbare_werkplekken"].astype("Float64")
     both = (occupied.notna() & available.notna()).astype(bool)
@@ -507,15 +491,12 @@ def occupancy_by_daypart(
     >>> occupancy_by_daypart(counts, Period.parse("2025-H1"))["bezetting"].tolist()
     [0.25, 0.75, nan]
     """
-    check_columns(
+    rows = _counted_hours(
         bezoekerstellingen,
-        ("datum", "vestiging", "uur", "bezette_werkplekken", "beschikbare_werkplekken"),
-        "bezoekerstellingen",
+        period,
+        branches,
+        ("uur", "bezette_werkplekken", "beschikbare_werkplekken"),
     )
-    rows = bezoekerstellingen.loc[
-        in_period(bezoekerstellingen["datum"], check_period(period))
-        & in_branches(bezoekerstellingen, branches)
-    ]
     occupied = rows["bezette_werkplekken"].astype("float64")
     available = rows["beschikbare_werkplekken"].astype("float64")
     both = occupied.notna() & available.notna()
@@ -541,3 +522,17 @@ def occupancy_by_daypart(
             "tellingen": grouped["tellingen"].reindex(names).to_numpy(dtype="int64"),
         }
     )
+
+
+def _counted_hours(
+    bezoekerstellingen: pd.DataFrame,
+    period: Period,
+    branches: Collection[str] | None,
+    columns: tuple[str, ...],
+) -> pd.DataFrame:
+    """The counted hours of ``period`` at ``branches``, checking the columns needed."""
+    check_columns(bezoekerstellingen, ("datum", "vestiging", *columns), "bezoekerstellingen")
+    return bezoekerstellingen.loc[
+        in_period(bezoekerstellingen["datum"], check_period(period))
+        & in_branches(bezoekerstellingen, branches)
+    ]
