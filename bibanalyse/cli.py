@@ -123,13 +123,10 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bibanalyse.ingest import ingest
-    from bibanalyse.locks import exclusive
     from bibanalyse.reading import UnreadableFileError
 
-    lock = settings.data_dir / ".ingest.lock"
     try:
-        with exclusive(lock, timeout=settings.lock_timeout, what="an ingest of this data"):
-            reports = ingest(settings, progress=_ingest_progress)
+        reports = ingest(settings, progress=_ingest_progress)
     except UnreadableFileError as error:
         raise UsageError(str(error)) from error
     for line in _ingest_report_lines(reports):

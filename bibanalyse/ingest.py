@@ -5,19 +5,29 @@ Every row read is accounted for, per file, as kept, rejected (with its reason, w
 earlier file (overlapping exports). The new processed folder is built beside the old one and
 swapped in only when complete, so a failing ingest leaves the previous processed data as it
 was. Raw files are only read.
+
+A source's files are read and cleaned one at a time; each file's kept rows are held
+compactly (text dictionary-encoded) and its text let go before the next file is read. The
+rest of a source's work is done on a thread of its own while the next source's files are
+cleaned: the files' rows are combined, the duplicates left out (exactly: a hash sort brings
+equal rows together, then neighbours are compared in full), and the rows sorted and written
+row group by row group, to the same Parquet file as written from the plain frame.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bibanalyse.cleaning import FILE, LINE, REASON, CleanFile, clean_file
@@ -25,18 +35,23 @@ from bibanalyse.cleaning.columns import Context
 from bibanalyse.cleaning.narratives import read_narrative
 from bibanalyse.config import Settings
 from bibanalyse.files import publish_folder
+from bibanalyse.locks import exclusive
 from bibanalyse.privacy import load_key
 from bibanalyse.reading import (
     EXCEL_SUFFIXES,
     TEXT_SUFFIXES,
+    WORKERS,
     RawTable,
     UnreadableFileError,
+    in_parallel,
     read_raw,
 )
 from bibanalyse.schemas import CLEAN_MODELS
 from bibanalyse.sources import NARRATIVES, SOURCES, Source, normalise_header
 
 REPORT_FILE = "ingest_report.csv"
+INGEST_LOCK = ".ingest.lock"
+ROW_GROUP_SIZE = 1 << 20
 REJECTED_DIR = "rejected"
 ORDER_BY = {  # processed rows are sorted by these (stable), so Parquet filters skip row groups
     "uitleenacties": ["datum"],
@@ -66,15 +81,23 @@ Progress = Callable[[str, int, int], None]  # (source, number, of)
 
 
 def ingest(settings: Settings, *, progress: Progress | None = None) -> list[FileReport]:
-    """Read, clean and write every source; returns the report per raw file."""
+    """Read, clean and write every source; returns the report per raw file. One ingest of
+    a data folder at a time: another waits for it (see ``locks.exclusive``)."""
     key = load_key(settings)
     raw_dir = settings.raw_dir
     if not raw_dir.is_dir():
         raise UnreadableFileError(f"{raw_dir}: no raw data folder (run `bibanalyse demo`?)")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = settings.data_dir / INGEST_LOCK
+    with exclusive(lock, timeout=settings.lock_timeout, what="an ingest of this data"):
+        return _ingest_staged(settings, key, progress or (lambda *_: None))
+
+
+def _ingest_staged(settings: Settings, key: bytes, progress: Progress) -> list[FileReport]:
+    """The ingest, built in a staging folder that replaces processed/ when complete."""
+    raw_dir = settings.raw_dir
     staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=settings.data_dir))
     try:
-        reports = _ingest_all(raw_dir, staging, key, progress or (lambda *_: None))
+        reports = _ingest_all(raw_dir, staging, key, progress)
         publish_folder(staging, settings.processed_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -87,21 +110,29 @@ def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) ->
     branches = SOURCES["vestigingen"]
     if not _raw_files(raw_dir / branches.name):
         raise UnreadableFileError(f"{raw_dir / branches.name}: no export of vestigingen")
-    reference = Context({}, {}, key)
     total = len(SOURCES) + 1
-    progress(branches.name, 1, total)
-    frame, reports = _ingest_source(branches, raw_dir, reference, staging)
-    context = Context(
-        branches={normalise_header(b): b for b in frame["vestiging"]},
-        municipalities={normalise_header(m): m for m in frame["gemeente"]},
-        key=key,
-    )
-    others = [source for source in SOURCES.values() if source is not branches]
-    for number, source in enumerate(others, start=2):
-        progress(source.name, number, total)
-        reports += _ingest_source(source, raw_dir, context, staging)[1]
-    progress(NARRATIVES, total, total)
-    reports += _ingest_narratives(raw_dir / NARRATIVES, context, staging)
+    # A source's files are cleaned here; the rest of its work (duplicates, sorting,
+    # writing) is done by `finisher` while the next source's files are cleaned.
+    with ThreadPoolExecutor(max_workers=1) as finisher:
+        progress(branches.name, 1, total)
+        reports = _ingest_source(branches, raw_dir, Context({}, {}, key), staging, finisher)
+        reports = reports.result()
+        frame = pd.read_parquet(staging / f"{branches.name}.parquet")
+        context = Context(
+            branches={normalise_header(b): b for b in frame["vestiging"]},
+            municipalities={normalise_header(m): m for m in frame["gemeente"]},
+            key=key,
+        )
+        finishing = []
+        others = [source for source in SOURCES.values() if source is not branches]
+        for number, source in enumerate(others, start=2):
+            progress(source.name, number, total)
+            finishing.append(_ingest_source(source, raw_dir, context, staging, finisher))
+        progress(NARRATIVES, total, total)
+        narratives = _ingest_narratives(raw_dir / NARRATIVES, context, staging)
+        for finished in finishing:
+            reports += finished.result()  # raises what went wrong in finishing a source
+    reports += narratives
     _write_csv(pd.DataFrame([asdict(report) for report in reports]), staging / REPORT_FILE)
     return reports
 
@@ -119,28 +150,121 @@ def _raw_files(folder: Path) -> list[Path]:
     )
 
 
-def _ingest_source(source: Source, raw_dir: Path, context: Context, staging: Path):
-    files = _raw_files(raw_dir / source.name)
-    cleaned = [
-        clean_file(read_raw(path, source), source, context, path.relative_to(raw_dir).as_posix())
-        for path in files
-    ] or [_empty(source, context)]
-    combined = pd.concat([file.kept for file in cleaned], ignore_index=True)
-    duplicate = find_duplicates(combined, list(CLEAN_MODELS[source.name].to_schema().columns))
-    kept = combined[~duplicate].drop(columns=[FILE, LINE])
-    if order := ORDER_BY.get(source.name):
-        kept = kept.sort_values(order, kind="stable")
-    _write_parquet(kept.reset_index(drop=True), staging / f"{source.name}.parquet")
-    rejected = pd.concat([file.rejected for file in cleaned], ignore_index=True)
+@dataclass(frozen=True)
+class _Account:
+    """What became of one raw file's rows, but for duplicates: kept (held apart, compactly),
+    rejected (these rows themselves), blank."""
+
+    file: str
+    rows_read: int
+    kept: int
+    rejected: pd.DataFrame
+    blank_lines: int
+
+    def report(self, source: str, duplicates: int) -> FileReport:
+        return FileReport(
+            source=source,
+            file=self.file,
+            rows_read=self.rows_read,
+            kept=self.kept - duplicates,
+            rejected=len(self.rejected),
+            duplicates=duplicates,
+            blank_lines=self.blank_lines,
+        )
+
+
+def _ingest_source(
+    source: Source, raw_dir: Path, context: Context, staging: Path, finisher: Executor
+) -> Future[list[FileReport]]:
+    """Clean a source file by file, holding each file's kept rows compactly, and leave the
+    rest to ``finisher`` (see ``_finish_source``); returns its reports to come."""
+    tables, accounts = _clean_files(source, raw_dir, context)
+    return finisher.submit(_finish_source, source.name, tables, accounts, staging)
+
+
+def _finish_source(name: str, tables: list, accounts: list, staging: Path) -> list:
+    """Leave out the rows an earlier file holds, sort, write; returns the report per raw
+    file. ``tables`` is emptied."""
+    counts = [account.kept for account in accounts]
+    rows = _combine(tables)
+    file_numbers = np.repeat(np.arange(len(accounts), dtype=np.int32), counts)
+    duplicate = find_duplicates(_Codes(rows), file_numbers)
+    positions = _sorted_positions(rows, np.flatnonzero(~duplicate), name)
+    _write_parquet(rows, staging / f"{name}.parquet", positions)
+    rejected = pd.concat([account.rejected for account in accounts], ignore_index=True)
     if len(rejected):
-        _write_csv(rejected, staging / REJECTED_DIR / f"{source.name}.csv")
-    duplicates_per_file = combined.loc[duplicate, FILE].value_counts()
-    reports = [
-        _report(source.name, file, int(duplicates_per_file.get(file.file, 0)))
-        for file in cleaned
-        if file.file
+        _write_csv(rejected, staging / REJECTED_DIR / f"{name}.csv")
+    duplicates = np.bincount(file_numbers[duplicate], minlength=len(accounts))
+    return [
+        account.report(name, int(count))
+        for account, count in zip(accounts, duplicates, strict=True)
+        if account.file  # not the empty stand-in of a source without files
     ]
-    return kept, reports
+
+
+def _clean_files(source: Source, raw_dir: Path, context: Context):
+    """Each raw file of ``source`` cleaned in turn: its kept rows as a compact table, and its
+    account. A source without files gets one empty table (with an account for no file)."""
+    tables, accounts = [], []
+    for path in _raw_files(raw_dir / source.name):
+        file = path.relative_to(raw_dir).as_posix()
+        table, account = _compacted(clean_file(read_raw(path, source), source, context, file))
+        tables.append(table)
+        accounts.append(account)
+        pa.default_memory_pool().release_unused()  # the file's text: back to the system now
+    if not tables:
+        table, account = _compacted(_empty(source, context))
+        tables.append(table)
+        accounts.append(account)
+    return tables, accounts
+
+
+def _compacted(cleaned: CleanFile) -> tuple[pa.Table, _Account]:
+    table = _compact(cleaned.kept.drop(columns=[FILE, LINE]))
+    account = _Account(
+        cleaned.file, cleaned.rows_read, table.num_rows, cleaned.rejected, cleaned.blank_lines
+    )
+    return table, account
+
+
+def _compact(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` (text as categoricals) as an Arrow table, text dictionary-encoded; its
+    pandas metadata is that of the frame with plain text, as written (see
+    ``_write_parquet``)."""
+    text = {
+        name: column.cat.categories.dtype
+        for name, column in frame.items()
+        if isinstance(column.dtype, pd.CategoricalDtype)
+    }
+    plain = pa.Schema.from_pandas(frame.head(0).astype(text), preserve_index=False)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return table.replace_schema_metadata(plain.metadata)
+
+
+def _narrowed(column: pa.DictionaryArray) -> pa.DictionaryArray:
+    """``column`` with the smallest index type that holds its dictionary."""
+    size = len(column.dictionary)
+    index = next(t for t in (pa.int8(), pa.int16(), pa.int32()) if size <= 2 ** (t.bit_width - 1))
+    return column.cast(pa.dictionary(index, column.type.value_type))
+
+
+def _combine(tables: list[pa.Table]) -> pa.Table:
+    """The rows of ``tables`` (same columns) in one table: each column one chunk, with one
+    dictionary for text. Built column by column, each released from ``tables`` (which is
+    emptied) once combined, so that at most one column is held twice."""
+    names, metadata = tables[0].column_names, tables[0].schema.metadata
+    columns = []
+    for name in names:
+        chunks = [chunk for table in tables for chunk in table[name].chunks]
+        if pa.types.is_dictionary(chunks[0].type):
+            wide = pa.dictionary(pa.int32(), chunks[0].type.value_type)
+            column = pa.chunked_array([chunk.cast(wide) for chunk in chunks], wide)
+            columns.append(_narrowed(column.unify_dictionaries().combine_chunks()))
+        else:
+            columns.append(pa.chunked_array(chunks, chunks[0].type).combine_chunks())
+        tables[:] = [table.drop_columns([name]) for table in tables]
+    tables.clear()
+    return pa.table(columns, names=names, metadata=metadata)
 
 
 def _empty(source: Source, context: Context) -> CleanFile:
@@ -149,39 +273,171 @@ def _empty(source: Source, context: Context) -> CleanFile:
     return clean_file(raw, source, context, "")
 
 
-def _report(source: str, cleaned: CleanFile, duplicates: int) -> FileReport:
-    return FileReport(
-        source=source,
-        file=cleaned.file,
-        rows_read=cleaned.rows_read,
-        kept=len(cleaned.kept) - duplicates,
-        rejected=len(cleaned.rejected),
-        duplicates=duplicates,
-        blank_lines=cleaned.blank_lines,
-    )
-
-
-def find_duplicates(frame: pd.DataFrame, columns: list[str], file: str = FILE) -> np.ndarray:
+def find_duplicates(codes: Sequence[np.ndarray], files: np.ndarray) -> np.ndarray:
     """True for each row that an earlier file already holds: the k-th copy of a row in a file
     is a duplicate when an earlier file has a k-th copy too. Identical rows within one file
     are all kept (two IDO questions on the same topic on one day are two questions).
 
-    Rows are hashed first; only rows whose hash repeats are compared in full.
+    A row is given by ``codes``, one integer array per column that is equal exactly where
+    the values are; ``files`` numbers each row's file, the rows of a file together and the
+    files in order. Rows are sorted by a hash of their codes so that equal rows meet, then
+    compared in full with their neighbour: the result is exact.
 
-    >>> frame = pd.DataFrame({"a": [1, 1, 1, 1, 2], "bestand": ["x", "x", "y", "y", "y"]})
-    >>> find_duplicates(frame, ["a"]).tolist()
+    >>> find_duplicates([np.array([1, 1, 1, 1, 2])], np.array([0, 0, 1, 1, 1])).tolist()
     [False, False, True, True, False]
     """
-    duplicate = np.zeros(len(frame), dtype=bool)
-    hashes = pd.util.hash_pandas_object(frame[columns], index=False).to_numpy()
-    copy = pd.DataFrame({"hash": hashes, "file": frame[file].to_numpy()})
-    copy["number"] = copy.groupby(["hash", "file"], sort=False).cumcount().to_numpy()
-    candidates = copy.duplicated(["hash", "number"], keep=False).to_numpy()
-    if candidates.any():
-        subset = frame.loc[candidates, columns].assign(_copy=copy["number"][candidates].to_numpy())
-        exact = subset.duplicated(keep="first").to_numpy()
-        duplicate[np.flatnonzero(candidates)[exact]] = True
+    files = np.asarray(files)
+    if np.any(np.diff(files) < 0):
+        raise ValueError(f"files must number the rows file by file, in order; got {files!r}")
+    rows = len(files)
+    hashes = _row_hashes(codes, rows)
+    order = np.argsort(hashes, kind="stable")  # equal rows together, in file order
+    same = _same_as_previous(codes, order, hashes[order])
+    if same is None:  # two different rows with one hash: sort by the codes themselves
+        order = np.lexsort(list(codes)[::-1]) if len(codes) else np.arange(rows)
+        same = _same_as_previous(codes, order, None)
+    duplicate = np.empty(rows, dtype=bool)
+    duplicate[order] = _later_copies(same, files, order)
     return duplicate
+
+
+def _row_hashes(codes: Sequence[np.ndarray], rows: int) -> np.ndarray:
+    """A 64-bit hash of each row's codes (equal rows, equal hashes), mixed in column by
+    column, in place, each column's rows split among the cores."""
+    hashes = np.full(rows, 0x9E3779B97F4A7C15, dtype=np.uint64)
+    scratch = np.empty_like(hashes)
+    for column in codes:
+
+        def mix(part: slice, column=column) -> None:
+            _mix(hashes[part], column[part], scratch[part])
+
+        in_parallel(mix, _parts(rows))
+    return hashes
+
+
+def _mix(hashes: np.ndarray, column: np.ndarray, scratch: np.ndarray) -> None:
+    scratch[:] = column
+    hashes ^= scratch
+    hashes *= np.uint64(0xBF58476D1CE4E5B9)
+    np.right_shift(hashes, np.uint64(31), out=scratch)
+    hashes ^= scratch
+
+
+def _parts(rows: int) -> list[slice]:
+    """``rows`` in as many consecutive parts as there are workers."""
+    bounds = np.linspace(0, rows, WORKERS + 1).astype(int)
+    return [slice(start, stop) for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _same_as_previous(codes, order, sorted_hashes) -> np.ndarray | None:
+    """For the rows in ``order``: whether each equals the row before it. With the sorted
+    hashes given, only rows whose hash equals the previous one are compared, and None means
+    that two rows with one hash differ."""
+    candidates = np.ones(max(len(order) - 1, 0), dtype=bool)
+    if sorted_hashes is not None:
+        candidates = sorted_hashes[1:] == sorted_hashes[:-1]
+    current, previous = order[1:][candidates], order[:-1][candidates]
+    equal = np.ones(len(current), dtype=bool)
+    for column in codes:
+
+        def compare(part: slice, column=column) -> None:
+            equal[part] &= column[current[part]] == column[previous[part]]
+
+        in_parallel(compare, _parts(len(current)))
+    if sorted_hashes is not None and not equal.all():
+        return None
+    same = np.zeros(len(order), dtype=bool)
+    same[1:][candidates] = equal
+    return same
+
+
+def _later_copies(same: np.ndarray, files: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """For the rows in ``order`` (equal rows together, in file order; ``same``: equal to the
+    row before): whether each is the k-th copy of its row in its file while an earlier file
+    holds at least k copies."""
+    pairs = np.flatnonzero(same)  # a row and the equal one before it
+    in_file = pairs[files[order[pairs]] == files[order[pairs - 1]]]
+    if not len(in_file):
+        return same  # no row twice in a file: every copy after a row's first is a later one
+    run_starts = np.flatnonzero(~same)  # the rows repeated within a file are counted
+    with_repeat = np.zeros(len(run_starts), dtype=bool)
+    with_repeat[np.searchsorted(run_starts, in_file, side="right") - 1] = True
+    counted = np.flatnonzero(np.repeat(with_repeat, np.diff(np.append(run_starts, len(same)))))
+    later = same.copy()
+    later[counted] = _later_copies_counted(same[counted], files[order[counted]])
+    return later
+
+
+def _later_copies_counted(same: np.ndarray, files: np.ndarray) -> np.ndarray:
+    """``_later_copies`` by counting each row's copies per file."""
+    rows = len(same)
+    new_row = ~same
+    new_group = new_row.copy()  # a group: the copies of one row in one file
+    new_group[1:] |= files[1:] != files[:-1]
+    group_starts = np.flatnonzero(new_group)
+    group = np.cumsum(new_group) - 1
+    copy = np.arange(rows) - group_starts[group]
+    sizes = np.diff(np.append(group_starts, rows))
+    row_offset = (np.cumsum(new_row) - 1)[group_starts] * (rows + 1)
+    most_so_far = np.maximum.accumulate(sizes + row_offset)  # per row: resets at each row
+    most_before = np.maximum(np.concatenate(([0], most_so_far[:-1])) - row_offset, 0)
+    return copy < most_before[group]
+
+
+class _Codes(Sequence):
+    """Integer arrays, per column of ``table``, that are equal exactly where the values are
+    (a missing value equal only to a missing value): dictionary indices for text, the values
+    otherwise. Each is made when asked for, so that one column's codes are held at a time."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self._makers = [
+            maker for column in table.columns for maker in _code_makers(_one_chunk(column))
+        ]
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        return self._makers[index]()
+
+
+def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _code_makers(array: pa.Array) -> list[Callable[[], np.ndarray]]:
+    if pa.types.is_dictionary(array.type):
+        return [partial(_index_codes, array.indices)]
+    makers = []
+    if array.null_count:
+        makers.append(partial(_missing_codes, pc.is_null(array)))
+        array = pc.fill_null(array, pa.scalar(0).cast(array.type))
+    return [*makers, partial(_value_codes, array)]
+
+
+def _index_codes(indices: pa.Array) -> np.ndarray:
+    return (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()
+
+
+def _missing_codes(missing: pa.BooleanArray) -> np.ndarray:
+    return missing.to_numpy(zero_copy_only=False)
+
+
+def _value_codes(values: pa.Array) -> np.ndarray:
+    if pa.types.is_floating(values.type):
+        return (values.to_numpy() + 0.0).view(np.int64)  # + 0.0: -0.0 is 0.0
+    if pa.types.is_boolean(values.type):
+        return values.to_numpy(zero_copy_only=False)
+    return values.view(pa.int64()).to_numpy()  # whole numbers, dates and times
+
+
+def _sorted_positions(table: pa.Table, positions: np.ndarray, source: str) -> np.ndarray:
+    """``positions`` in the stable order of the source's sort columns (see ``ORDER_BY``)."""
+    order = ORDER_BY.get(source)
+    if not order:
+        return positions
+    keys = table.select(order).take(positions)
+    return positions[pc.sort_indices(keys, [(name, "ascending") for name in order]).to_numpy()]
 
 
 def _ingest_narratives(folder: Path, context: Context, staging: Path) -> list[FileReport]:
@@ -210,9 +466,38 @@ def _ingest_narratives(folder: Path, context: Context, staging: Path) -> list[Fi
     return reports
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    pq.write_table(table, path, row_group_size=1 << 20, compression="zstd")
+def _write_parquet(
+    table: pa.Table | pd.DataFrame, path: Path, positions: np.ndarray | None = None
+) -> None:
+    """Write the rows of ``table`` at ``positions`` (default: all, in order), taken and with
+    dictionary-encoded text decoded row group by row group, so that the file is the one
+    written from the plain frame whose schema ``table`` carries."""
+    if isinstance(table, pd.DataFrame):
+        table = pa.Table.from_pandas(table, preserve_index=False)
+    if positions is None:
+        positions = np.arange(table.num_rows)
+    schema = pa.schema(
+        [
+            field.with_type(field.type.value_type) if pa.types.is_dictionary(field.type) else field
+            for field in table.schema
+        ],
+        metadata=table.schema.metadata,
+    )
+
+    def row_group(start: int) -> pa.Table:
+        rows = table.take(positions[start : start + ROW_GROUP_SIZE])
+        columns = zip(rows.columns, schema, strict=True)
+        return pa.table([column.cast(field.type) for column, field in columns], schema=schema)
+
+    starts = range(0, max(len(positions), 1), ROW_GROUP_SIZE)
+    writer = pq.ParquetWriter(path, schema, compression="zstd")
+    with ThreadPoolExecutor(max_workers=1) as helper, writer:
+        upcoming = helper.submit(row_group, starts[0])
+        for following in [*starts[1:], None]:
+            rows = upcoming.result()
+            if following is not None:  # the next row group is taken while this one is written
+                upcoming = helper.submit(row_group, following)
+            writer.write_table(rows, row_group_size=ROW_GROUP_SIZE)
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +28,8 @@ TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 DELIMITERS = (";", ",", "\t")
 HEADER_SEARCH_LINES = 20
+WORKERS = min(4, os.cpu_count() or 1)  # threads for work on columns, see in_parallel
+_BOM = b"\xef\xbb\xbf"
 
 
 class UnreadableFileError(ValueError):
@@ -48,6 +53,13 @@ class RawTable:
         return len(self.frame) + len(self.malformed)
 
 
+def in_parallel(function: Callable, items: Iterable) -> list:
+    """``function`` of each item, in order, on the machine's cores (at most four threads):
+    the work on a column is mostly Arrow's and NumPy's, which run outside Python's lock."""
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(function, items))
+
+
 def read_raw(path: Path, source: Source) -> RawTable:
     """Read one raw export of ``source``; raises ``UnreadableFileError`` naming what is wrong."""
     suffix = path.suffix.lower()
@@ -63,12 +75,25 @@ def read_raw(path: Path, source: Source) -> RawTable:
 
 def _read_text(path: Path, source: Source) -> RawTable:
     data = _as_utf8(path, path.read_bytes())
-    head = _head_lines(data, HEADER_SEARCH_LINES)
+    start = len(_BOM) if data.startswith(_BOM) else 0
+    crlf = _has_crlf(data)
+    if crlf and data.find(b'"', start) >= 0:
+        data = data.replace(b"\r\n", b"\n")  # a quoted value may span lines: hold it with LF
+        crlf = False
+    head = _head_lines(data, HEADER_SEARCH_LINES, start)
     candidates = [[_split_line(line, delimiter) for line in head] for delimiter in DELIMITERS]
     header_index, delimiter, names = _find_header(path, source, candidates)
-    body_start = sum(len(line) + 1 for line in head[: header_index + 1])
+    body_start = start + sum(len(line) + 1 for line in head[: header_index + 1])
     malformed: list[str] = []
-    table = pacsv.read_csv(
+    frame, empty = _to_frame(_parse(data, body_start, delimiter, names, malformed))
+    body = _Body(data, body_start, header_index + 2, crlf)
+    return _with_line_numbers(path, body, frame, empty, malformed)
+
+
+def _parse(data: bytes, body_start: int, delimiter: str, names: list[str], malformed: list):
+    """The body's fields as text (missing where empty); a row that does not split into the
+    header's columns is left out, its text appended to ``malformed``."""
+    return pacsv.read_csv(
         pa.py_buffer(data).slice(min(body_start, len(data))),
         read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
         parse_options=pacsv.ParseOptions(
@@ -77,19 +102,25 @@ def _read_text(path: Path, source: Source) -> RawTable:
             invalid_row_handler=lambda row: malformed.append(row.text) or "skip",
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in names},
+            column_types={name: pa.large_string() for name in names},
             include_columns=[name for name in names if not name.startswith("_")],
             strings_can_be_null=True,
             null_values=[""],
+            check_utf8=False,  # the whole text is known to be UTF-8 (see _as_utf8)
         ),
     )
-    frame, empty = _to_frame(table)
-    return _with_line_numbers(path, data, body_start, header_index + 2, frame, empty, malformed)
 
 
-def _head_lines(data: bytes, count: int) -> list[bytes]:
-    """The first ``count`` lines of ``data`` (without copying the rest)."""
-    lines, start = [], 0
+def _has_crlf(data: bytes) -> bool:
+    """Whether ``data`` holds a ``\\r\\n``, found from its first ``\\r`` (``find`` of one
+    byte is fast, of two bytes it is not)."""
+    first = data.find(b"\r")
+    return first >= 0 and data.find(b"\r\n", first) >= 0
+
+
+def _head_lines(data: bytes, count: int, start: int = 0) -> list[bytes]:
+    """The first ``count`` lines of ``data`` from ``start`` (without copying the rest)."""
+    lines = []
     while len(lines) < count and start < len(data):
         end = data.find(b"\n", start)
         end = len(data) if end < 0 else end
@@ -99,17 +130,18 @@ def _head_lines(data: bytes, count: int) -> list[bytes]:
 
 
 def _as_utf8(path: Path, data: bytes) -> bytes:
-    """The file's bytes as UTF-8 with ``\\n`` line ends: UTF-8 (with or without BOM) as is,
-    else Windows-1252."""
+    """The file's bytes as UTF-8: UTF-8 (with or without BOM) as is, else Windows-1252
+    (without a BOM)."""
     if b"\x00" in data[:4096]:
         raise UnreadableFileError(f"{path}: not a table: binary content (a NUL byte)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    if _is_utf8(data):
+        return data
+    data = data.removeprefix(_BOM)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
         try:
-            data = data.decode("cp1252").encode("utf-8")
+            return data.decode("cp1252").encode("utf-8")
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
             raise UnreadableFileError(
@@ -117,7 +149,18 @@ def _as_utf8(path: Path, data: bytes) -> bytes:
                 f"({utf8_error.reason} at byte {utf8_error.start}) nor Windows-1252 "
                 f"(byte 0x{data[error.start]:02x})"
             ) from error
-    return data.replace(b"\r\n", b"\n") if b"\r" in data else data
+    return data
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked by Arrow without decoding it to a str."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _split_line(line: bytes, delimiter: str) -> list[str]:
@@ -158,26 +201,80 @@ def _column_names(path: Path, source: Source, headers: list, where: str) -> list
 
 
 def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
-    """Trimmed text columns (empty -> missing) and a mask of rows that are wholly empty."""
-    columns = {}
+    """Trimmed text columns (empty -> missing), trimmed side by side, and a mask of rows
+    that are wholly empty."""
+    columns = dict(zip(table.column_names, in_parallel(_trimmed, table.columns), strict=True))
     empty = np.ones(table.num_rows, dtype=bool)
-    for name in table.column_names:
-        trimmed = pc.utf8_trim_whitespace(table[name])
-        trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
-        empty &= pc.is_null(trimmed).to_numpy(zero_copy_only=False)
-        columns[name] = trimmed
+    for column in columns.values():
+        empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
     return pa.table(columns).to_pandas(), empty
 
 
-def _with_line_numbers(path, data, body_start, first_line, frame, empty, malformed) -> RawTable:
+def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``text`` without surrounding white space, empty texts missing; the column itself
+    (no copy) when nothing changes."""
+    if any(_may_have_surrounding_space(chunk) for chunk in text.chunks):
+        trimmed = pc.utf8_trim_whitespace(text)
+        if pc.sum(pc.binary_length(trimmed)) != pc.sum(pc.binary_length(text)):
+            text = trimmed
+    emptied = pc.equal(pc.binary_length(text), 0)
+    if pc.any(emptied).as_py():
+        text = pc.if_else(emptied, pa.scalar(None, text.type), text)
+    return text
+
+
+def _may_have_surrounding_space(text: pa.LargeStringArray) -> bool:
+    """Whether a value of ``text`` may start or end with white space: its first or last
+    byte is ASCII white space or control, or part of a non-ASCII character (which may be
+    white space). Read from Arrow's buffers, so much cheaper than trimming."""
+    _, offsets, data = text.buffers()
+    if data is None:
+        return False
+    ends = np.frombuffer(offsets, dtype=np.int64)[text.offset : text.offset + len(text) + 1]
+    starts, ends = ends[:-1], ends[1:]
+    filled = ends > starts
+    data = np.frombuffer(data, dtype=np.uint8)
+    edges = np.concatenate((data[starts[filled]], data[ends[filled] - 1]))
+    return bool(((edges <= ord(" ")) | (edges >= 0x80)).any())
+
+
+@dataclass(frozen=True)
+class _Body:
+    """The body of a text file (the lines below the header) in ``data`` from ``start``;
+    a line ends at a ``\\n``, and with ``crlf`` a ``\\r`` before it belongs to the end."""
+
+    data: bytes
+    start: int
+    first_number: int  # the number of the body's first line
+    crlf: bool
+
+    def line_starts_and_lengths(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each line's offset from ``start`` and its length without its end, found a block
+        at a time (no mask as large as the file, no copy of it)."""
+        body = np.frombuffer(self.data, dtype=np.uint8, offset=min(self.start, len(self.data)))
+        block = 1 << 24
+        newlines = [
+            np.flatnonzero(body[at : at + block] == ord("\n")) + at
+            for at in range(0, len(body), block)
+        ]
+        newline = np.concatenate([np.zeros(0, dtype=np.int64), *newlines])
+        starts = np.concatenate(([0], newline + 1))
+        ends = np.concatenate((newline, [len(body)]))
+        lengths = ends - starts
+        if self.crlf:
+            before_end = body[np.maximum(ends[:-1] - 1, 0)]
+            lengths[:-1] -= (lengths[:-1] > 0) & (before_end == ord("\r"))
+        return starts, lengths
+
+
+def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
     """The rows with their line numbers; blank and delimiter-only lines are left out.
 
     Lines are exact unless a quoted value spans lines, then they are missing.
     """
-    buffer = np.frombuffer(data, dtype=np.uint8, offset=min(body_start, len(data)))
-    starts = np.concatenate(([0], np.flatnonzero(buffer == ord("\n")) + 1))
-    ends = np.concatenate((starts[1:] - 1, [len(buffer)]))
-    numbers = np.arange(first_line, first_line + len(starts))
+    data, body_start = body.data, body.start
+    starts, lengths = body.line_starts_and_lengths()
+    numbers = np.arange(body.first_number, body.first_number + len(starts))
     is_malformed_line = np.zeros(len(starts), dtype=bool)
     kept_texts, kept_lines, blank = [], [], 0
     position = body_start
@@ -194,16 +291,18 @@ def _with_line_numbers(path, data, body_start, first_line, frame, empty, malform
             kept_lines.append(numbers[index] if index is not None else pd.NA)
         else:
             blank += 1
-    data_lines = numbers[(ends > starts) & ~is_malformed_line]
+    data_lines = numbers[(lengths > 0) & ~is_malformed_line]
     if len(data_lines) == len(frame):
         lines = pd.array(data_lines, dtype="Int64")
     else:
         lines = pd.array([pd.NA] * len(frame), dtype="Int64")
     keep = ~empty
+    if not keep.all():
+        frame, lines = frame[keep].reset_index(drop=True), lines[keep]
     return RawTable(
         path=path,
-        frame=frame[keep].reset_index(drop=True),
-        lines=lines[keep],
+        frame=frame,
+        lines=lines,
         malformed=pd.DataFrame(
             {"line": pd.array(kept_lines, dtype="Int64"), "text": pd.array(kept_texts, "str")}
         ),

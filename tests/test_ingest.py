@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import bibanalyse.ingest as ingest_module
 from bibanalyse.cli import main
-from bibanalyse.ingest import ingest
+from bibanalyse.ingest import find_duplicates, ingest
 from bibanalyse.reading import UnreadableFileError
 from tests.conftest import write_raw
 
@@ -91,7 +95,7 @@ def test_failed_ingest_leaves_previous_processed_data(with_branches):
         ingest(with_branches)
     pd.testing.assert_frame_equal(read(with_branches, "uitleenacties"), before)
     leftovers = [p.name for p in with_branches.data_dir.iterdir() if p.name.startswith(".")]
-    assert leftovers == []
+    assert leftovers == [ingest_module.INGEST_LOCK]  # no staging folder left behind
 
 
 def test_unreadable_file_exits_2_naming_file_and_column(with_branches, capsys):
@@ -151,3 +155,93 @@ def test_identical_rows_within_a_file_are_kept_but_not_repeated_by_an_overlap(wi
     assert (reports["ido/a.csv"].kept, reports["ido/a.csv"].duplicates) == (2, 0)
     assert (reports["ido/b.csv"].kept, reports["ido/b.csv"].duplicates) == (1, 2)
     assert len(read(with_branches, "ido")) == 3
+
+
+VISITS_HEADER = "Vestiging;Datum;Uur;Bezoekers;Bezette werkplekken;Beschikbare werkplekken\n"
+
+
+def test_a_missing_value_is_no_duplicate_of_zero_but_minus_zero_is_zero(with_branches):
+    write_raw(
+        with_branches,
+        "bezoekerstellingen",
+        "a.csv",
+        VISITS_HEADER + "Heemstede;05-03-2024;10;40;;50\nHeemstede;05-03-2024;11;40;-0.0;50\n",
+    )
+    write_raw(
+        with_branches,
+        "bezoekerstellingen",
+        "b.csv",
+        VISITS_HEADER + "Heemstede;05-03-2024;10;40;0;50\nHeemstede;05-03-2024;11;40;0;50\n",
+    )
+    reports = {r.file: r for r in ingest(with_branches) if r.source == "bezoekerstellingen"}
+    b = reports["bezoekerstellingen/b.csv"]
+    assert (b.kept, b.duplicates) == (1, 1)  # hour 10 is new, hour 11 a duplicate
+    assert read(with_branches, "bezoekerstellingen")["uur"].tolist() == [10, 10, 11]
+
+
+def test_find_duplicates_counts_the_copies_of_a_row_per_file():
+    codes = [np.array([7, 7, 7, 7, 7, 8])]
+    files = np.array([0, 0, 1, 1, 1, 1])
+    assert find_duplicates(codes, files).tolist() == [False, False, True, True, False, False]
+
+
+def test_find_duplicates_stays_exact_when_different_rows_share_a_hash(monkeypatch):
+    monkeypatch.setattr(
+        ingest_module, "_row_hashes", lambda codes, rows: np.zeros(rows, dtype=np.uint64)
+    )
+    codes = [np.array([1, 2, 1, 2]), np.array([5, 5, 5, 6])]
+    files = np.array([0, 0, 1, 1])
+    assert find_duplicates(codes, files).tolist() == [False, False, True, False]
+
+
+def test_find_duplicates_wants_the_files_in_order():
+    with pytest.raises(ValueError, match="file by file, in order"):
+        find_duplicates([np.array([1, 1])], np.array([1, 0]))
+
+
+def test_an_ingest_waits_for_one_in_progress_and_gives_up_clearly(with_branches):
+    from dataclasses import replace
+
+    from filelock import FileLock
+
+    from bibanalyse.locks import BusyError
+
+    write_raw(with_branches, "uitleenacties", "a.csv", LOANS_ISO)
+    with (
+        FileLock(with_branches.data_dir / ingest_module.INGEST_LOCK),
+        pytest.raises(BusyError, match="an ingest of this data is already in progress"),
+    ):
+        ingest(replace(with_branches, lock_timeout=0.2))
+    assert not with_branches.processed_dir.exists()
+    ingest(with_branches)  # the lock is free again
+    assert len(read(with_branches, "uitleenacties")) == 3
+
+
+def _duplicates_by_definition(rows: list[tuple], files: list[int]) -> list[bool]:
+    """The k-th copy of a row in a file is a duplicate when an earlier file holds k copies."""
+    copies: dict[tuple, dict[int, int]] = {}  # row -> file -> copies seen so far
+    result = []
+    for row, file in zip(rows, files, strict=True):
+        per_file = copies.setdefault(row, {})
+        per_file[file] = per_file.get(file, 0) + 1
+        earlier = max((n for f, n in per_file.items() if f < file), default=0)
+        result.append(per_file[file] <= earlier)
+    return result
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=40
+    ),
+    st.booleans(),
+)
+def test_find_duplicates_agrees_with_its_definition(rows, one_hash):
+    files = sorted(row[0] for row in rows)  # the rows of a file together, files in order
+    values = [row[1:] for row in rows]
+    codes = [np.array([v[0] for v in values]), np.array([v[1] for v in values])]
+    expected = _duplicates_by_definition(values, files)
+    with pytest.MonkeyPatch.context() as patch:
+        if one_hash:  # every row one hash: the exact fallback must give the same answer
+            patch.setattr(ingest_module, "_row_hashes", lambda codes, n: np.zeros(n, np.uint64))
+        assert find_duplicates(codes, np.array(files)).tolist() == expected

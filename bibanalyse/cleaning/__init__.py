@@ -15,10 +15,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from bibanalyse.cleaning.collection import add_youth_flag
-from bibanalyse.cleaning.columns import PARSERS, Context, Parsed
+from bibanalyse.cleaning.columns import PARSERS, Context, Parsed, as_categorical
 from bibanalyse.cleaning.loans import add_moment_and_youth
 from bibanalyse.cleaning.subscriptions import add_youth_subscription_flag
-from bibanalyse.reading import RawTable
+from bibanalyse.reading import RawTable, in_parallel
 from bibanalyse.schemas import CLEAN_MODELS, raw_schema
 from bibanalyse.sources import Source
 
@@ -35,8 +35,8 @@ DERIVATIONS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
 
 @dataclass
 class CleanFile:
-    """One raw file after cleaning: kept rows (with ``bestand``/``regel``) and rejected rows
-    (with ``reden``)."""
+    """One raw file after cleaning: kept rows (with ``bestand`` and ``regel``; text held
+    compactly as categoricals) and rejected rows (with ``reden``)."""
 
     file: str
     kept: pd.DataFrame
@@ -85,54 +85,102 @@ def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> Cl
     """Split one raw file of ``source`` into clean kept rows and rejected rows."""
     raw_schema(source).validate(raw.frame, lazy=True)
     problems = _Problems(len(raw.frame))
-    parsed = {
-        column.name: _parse_column(raw.frame, column, context, problems)
-        for column in source.columns
-    }
-    typed = pd.DataFrame({name: result.values for name, result in parsed.items()})
+    results = _parse(raw.frame, source, context, problems)
+    typed = pd.DataFrame({name: result.values for name, result in results.items()})
     typed = DERIVATIONS.get(source.name, lambda frame: frame)(typed)
-    _check_model(typed, source.name, problems)
-    bad = problems.mask()
-    kept = _conform(typed[~bad], source.name)
-    kept.insert(0, FILE, file)
-    kept.insert(1, LINE, raw.lines[~bad])
-    rejected = _rejected_rows(raw, parsed, problems, file)
-    return CleanFile(file, kept.reset_index(drop=True), rejected, raw.blank_lines)
+    failing, messages = _check_model(typed, ~problems.mask(), source.name)
+    problems.add(failing, messages)
+    keep = ~problems.mask()
+    kept = _conform(_kept_rows(typed, keep, results), source.name)
+    kept.insert(0, FILE, pd.Categorical.from_codes(np.zeros(len(kept), np.int8), [file]))
+    kept.insert(1, LINE, raw.lines[keep])
+    rejected = _rejected_rows(raw, results, problems, file)
+    return CleanFile(file, kept, rejected, raw.blank_lines)
 
 
-def _parse_column(frame: pd.DataFrame, column, context: Context, problems: _Problems) -> Parsed:
+def _parse(frame: pd.DataFrame, source: Source, context: Context, problems: _Problems):
+    """Each column of ``source`` parsed, the columns side by side; their problems are
+    recorded in the source's column order."""
+    outcomes = in_parallel(lambda column: _parse_column(frame, column, context), source.columns)
+    results = {}
+    for column, (result, findings) in zip(source.columns, outcomes, strict=True):
+        results[column.name] = result
+        for positions, messages in findings:
+            problems.add(positions, messages)
+    return results
+
+
+def _kept_rows(frame: pd.DataFrame, keep: np.ndarray, results: dict[str, Parsed]):
+    """The rows where ``keep`` holds, renumbered, text as categoricals: each text column is
+    encoded once (the columns side by side), or taken from its parse's encoding (the
+    source's derivations add columns, they do not change parsed ones); only codes are then
+    filtered, no text is copied."""
+
+    def kept(name: str):
+        column = frame[name]
+        if _is_text(column):
+            encoded = results[name].categorical() if name in results else None
+            column = as_categorical(column) if encoded is None else encoded
+        return column.array[keep]
+
+    return pd.DataFrame(dict(zip(frame.columns, in_parallel(kept, frame.columns), strict=True)))
+
+
+def _is_text(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.StringDtype)
+
+
+def _parse_column(frame: pd.DataFrame, column, context: Context) -> tuple[Parsed, list]:
+    """A column parsed, and its problems: (row positions, message per position) pairs."""
     text = frame[column.name] if column.name in frame else _missing_text(len(frame))
     result = PARSERS[column.kind](text, context)
     header = column.headers[0]
     bad_positions = np.flatnonzero(result.bad)
     if result.shows_value:
-        shown = text.iloc[bad_positions]
-        problems.add(bad_positions, [f"{header}: {result.problem} ({v!r})" for v in shown])
+        shown = text[result.bad]  # a boolean mask filters Arrow text piece by piece
+        findings = [(bad_positions, [f"{header}: {result.problem} ({v!r})" for v in shown])]
     else:
-        problems.add(bad_positions, [f"{header}: {result.problem}"] * len(bad_positions))
+        findings = [(bad_positions, [f"{header}: {result.problem}"] * len(bad_positions))]
     if column.required:
         missing = np.flatnonzero(text.isna().to_numpy())
-        problems.add(missing, [f"{header}: missing"] * len(missing))
-    return result
+        findings.append((missing, [f"{header}: missing"] * len(missing)))
+    return result, findings
 
 
 def _missing_text(rows: int) -> pd.Series:
     return pd.Series([None] * rows, dtype="str")
 
 
-def _check_model(typed: pd.DataFrame, name: str, problems: _Problems) -> None:
-    """Rows that parse but break a check of the clean model become problems."""
-    candidates = ~problems.mask()
-    subset = _conform(typed[candidates], name)
+def _check_model(typed: pd.DataFrame, parsed: np.ndarray, name: str) -> tuple:
+    """The rows that parse (``parsed``) but break a check of the clean model: their
+    positions and what is wrong, one message per failed check.
+
+    Every row is checked, without copying the frame; what is found in a row that did not
+    parse is left out. Such a row holds no value in the model's unique columns and 0 in its
+    whole-number columns while checked, so that it changes nothing found in another row."""
+    model = CLEAN_MODELS[name].to_schema()
+    unparsed = ~parsed
+    if unparsed.any():
+        typed = typed.assign(
+            **{
+                column: typed[column].mask(unparsed)
+                if model.columns[column].unique
+                else typed[column].fillna(0)
+                for column in model.columns
+                if model.columns[column].unique or str(model.columns[column].dtype) == "int64"
+            }
+        )
     try:
-        CLEAN_MODELS[name].validate(subset, lazy=True)
+        model.validate(_conform(typed, name), lazy=True)
     except pa.errors.SchemaErrors as errors:
         failures = errors.failure_cases
-        row_failures = failures[failures["index"].notna()]
-        if len(row_failures) < len(failures):  # a column-level failure is a bug, not bad data
+        if failures["index"].isna().any():  # a column-level failure is a bug, not bad data
             raise
-        positions = np.flatnonzero(candidates)[row_failures["index"].astype(int).to_numpy()]
-        problems.add(positions, [_describe(row) for row in row_failures.itertuples()])
+        positions = failures["index"].astype(int).to_numpy()
+        found = parsed[positions]
+        messages = [_describe(row) for row in failures[found].itertuples()]
+        return positions[found], messages
+    return np.zeros(0, dtype=int), []
 
 
 def _conform(typed: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -166,25 +214,25 @@ def _describe(failure) -> str:
     return f"{failure.column}: {value!r} {words}"
 
 
-def _rejected_rows(raw: RawTable, parsed: dict[str, Parsed], problems, file) -> pd.DataFrame:
+def _rejected_rows(raw: RawTable, results: dict[str, Parsed], problems, file) -> pd.DataFrame:
     """The rejected rows as text, personal data reduced, with file, line and reason; rows
     that could not even be split into fields come last."""
     reasons = problems.reasons()
     positions = reasons.index.to_numpy()
-    values = {
+    shown = {
         name: (result.values if not result.shows_value else raw.frame.get(name))
-        for name, result in parsed.items()
+        for name, result in results.items()
     }
+    rejected = np.zeros(len(raw.frame), dtype=bool)
+    rejected[positions] = True  # a boolean mask filters Arrow text piece by piece
     rows = pd.DataFrame(
         {
             FILE: file,
             LINE: raw.lines[positions],
             REASON: reasons.to_numpy(),
             **{
-                name: (
-                    column.iloc[positions].astype("str").to_numpy() if column is not None else None
-                )
-                for name, column in values.items()
+                name: column[rejected].astype("str").to_numpy() if column is not None else None
+                for name, column in shown.items()
             },
         }
     )

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from bibanalyse.privacy import pseudonymise
 from bibanalyse.sources import normalise_header
@@ -36,11 +38,13 @@ WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"
 
 @dataclass(frozen=True)
 class Context:
-    """What parsing needs beyond the text: the reference names and the key."""
+    """What parsing needs beyond the text: the reference names and the key; and the
+    pseudonyms made so far with it, so that a member in several files is hashed once."""
 
     branches: dict[str, str]  # normalised name -> name as in vestigingen
     municipalities: dict[str, str]
     key: bytes
+    pseudonyms: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -49,18 +53,84 @@ class Parsed:
     bad: np.ndarray  # True where a text was given but could not be parsed
     problem: str  # what is wrong with a bad text, e.g. "not a date"
     shows_value: bool = True  # False for personal data: the message leaves the text out
+    encoding: tuple[np.ndarray, list] | None = None  # parsed per distinct text: (codes, values)
+
+    def categorical(self) -> pd.Series | None:
+        """Text values as a categorical made from the parse's own encoding (no text is
+        encoded again); None for other values, or values not parsed per distinct text."""
+        if self.encoding is None or not isinstance(self.values.dtype, pd.StringDtype):
+            return None
+        codes, parsed = self.encoding
+        positions, categories = pd.factorize(pd.Series(parsed, dtype="str"))
+        categories = pa.array(categories.tolist(), type=pa.large_string())
+        return _categorical(np.append(positions, -1)[codes], categories, self.values)
 
 
 Parser = Callable[[pd.Series, Context], Parsed]
 
 
-def _via_distinct(text: pd.Series, parse: Callable[[str], object], dtype: str) -> tuple:
+def distinct_codes(text: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """The distinct texts in order of appearance and each row's position among them (-1 where
+    missing), as ``pd.factorize`` gives them, computed by Arrow's dictionary encoding.
+
+    >>> distinct_codes(pd.Series(["b", None, "a", "b"], dtype="str"))
+    (array([ 0, -1,  1,  0], dtype=int32), ['b', 'a'])
+    """
+    codes, distinct = _dictionary_encoded(text)
+    return codes, distinct.to_pylist()
+
+
+def as_categorical(text: pd.Series) -> pd.Series:
+    """``text`` as a categorical of the same values, made by Arrow's dictionary encoding.
+
+    >>> as_categorical(pd.Series(["b", None, "a", "b"], dtype="str")).tolist()
+    ['b', nan, 'a', 'b']
+    """
+    codes, distinct = _dictionary_encoded(text)
+    return _categorical(codes, distinct, text)
+
+
+def _categorical(codes: np.ndarray, categories: pa.Array, like: pd.Series) -> pd.Series:
+    """A categorical Series with the index and name of ``like``; the categories are held
+    by Arrow as text (also when there are none)."""
+    categories = pd.Index(categories.to_pandas(), dtype="str")
+    values = pd.Categorical.from_codes(codes, categories=categories, validate=False)
+    return pd.Series(values, index=like.index, name=like.name)
+
+
+def _dictionary_encoded(text: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    arrow = pa.array(text.astype("str").array)
+    chunks = arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]
+    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=arrow.type))
+    if len({len(chunk.dictionary) for chunk in encoded.chunks}) > 1:  # Arrow shares one
+        encoded = encoded.unify_dictionaries()  # dictionary among the chunks; if not, unify
+    codes = [
+        (pc.fill_null(chunk.indices, -1) if chunk.null_count else chunk.indices).to_numpy()
+        for chunk in encoded.chunks
+    ]
+    distinct = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], arrow.type)
+    return np.concatenate([np.zeros(0, dtype=np.int32), *codes]), distinct
+
+
+def _spread(distinct_values: list, codes: np.ndarray, dtype: str, index: pd.Index) -> pd.Series:
+    """Each row's value from the values of the distinct texts (missing where ``codes`` is -1)."""
+    return pd.Series(pd.array([*distinct_values, None], dtype=dtype)[codes], index=index)
+
+
+def _parsed_per_distinct(
+    text: pd.Series,
+    parse: Callable[[str], object],
+    dtype: str,
+    problem: str,
+    *,
+    shows_value: bool = True,
+) -> Parsed:
     """Apply ``parse`` to each distinct text once; ``None`` from it marks a bad text."""
-    codes, distinct = pd.factorize(text)
+    codes, distinct = distinct_codes(text)
     parsed = [parse(value) for value in distinct]
-    bad_distinct = np.array([value is None for value in parsed] + [False])
-    values = pd.Series(pd.array(parsed + [None], dtype=dtype)[codes], index=text.index)
-    return values, bad_distinct[codes]
+    bad = np.array([value is None for value in parsed] + [False])[codes]
+    values = _spread(parsed, codes, dtype, text.index)
+    return Parsed(values, bad, problem, shows_value, encoding=(codes, parsed))
 
 
 def _date(value: str) -> dt.datetime | None:
@@ -138,73 +208,77 @@ def parse_text(text: pd.Series, context: Context) -> Parsed:
 
 
 def parse_date(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, _date, "datetime64[us]")
-    return Parsed(values, bad, "not a date (use dd-mm-jjjj or jjjj-mm-dd)")
+    return _parsed_per_distinct(
+        text, _date, "datetime64[us]", "not a date (use dd-mm-jjjj or jjjj-mm-dd)"
+    )
 
 
 def parse_time(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, _time, "timedelta64[us]")
-    return Parsed(values, bad, "not a time of day (use uu:mm)")
+    return _parsed_per_distinct(text, _time, "timedelta64[us]", "not a time of day (use uu:mm)")
 
 
 def parse_count(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, _whole_number, "Int64")
-    return Parsed(values, bad, "not a whole number")
+    return _parsed_per_distinct(text, _whole_number, "Int64", "not a whole number")
 
 
 def parse_number(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, _decimal, "Float64")
-    return Parsed(values, bad, "not a number")
+    return _parsed_per_distinct(text, _decimal, "Float64", "not a number")
 
 
 def parse_year(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(
-        text, lambda v: n if (n := _whole_number(v)) and 1900 <= n <= 2100 else None, "Int64"
+    return _parsed_per_distinct(
+        text,
+        lambda v: n if (n := _whole_number(v)) and 1900 <= n <= 2100 else None,
+        "Int64",
+        "not a year",
     )
-    return Parsed(values, bad, "not a year")
 
 
 def parse_month(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, _month, "datetime64[us]")
-    return Parsed(values, bad, "not a month (use jjjj-mm)")
+    return _parsed_per_distinct(text, _month, "datetime64[us]", "not a month (use jjjj-mm)")
 
 
 def parse_action(text: pd.Series, context: Context) -> Parsed:
     names = set(ACTIONS.values())
-    values, bad = _via_distinct(
-        text, lambda v: ACTIONS.get(v.strip()) or (v.lower() if v.lower() in names else None), "str"
+    return _parsed_per_distinct(
+        text,
+        lambda v: ACTIONS.get(v.strip()) or (v.lower() if v.lower() in names else None),
+        "str",
+        "unknown action code (expected 1, 2, 3 or their names)",
     )
-    return Parsed(values, bad, "unknown action code (expected 1, 2, 3 or their names)")
 
 
 def parse_channel(text: pd.Series, context: Context) -> Parsed:
     names = set(CHANNELS.values())
-    values, bad = _via_distinct(
+    return _parsed_per_distinct(
         text,
         lambda v: CHANNELS.get(v.lower()) or (v.lower() if v.lower() in names else None),
         "str",
+        "unknown source (expected S, B or I)",
     )
-    return Parsed(values, bad, "unknown source (expected S, B or I)")
 
 
 def parse_branch(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, _lookup(context.branches), "str")
-    return Parsed(values, bad, "unknown branch (not in vestigingen)")
+    return _parsed_per_distinct(
+        text, _lookup(context.branches), "str", "unknown branch (not in vestigingen)"
+    )
 
 
 def parse_municipality(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, _lookup(context.municipalities), "str")
-    return Parsed(values, bad, "unknown municipality (no branch in vestigingen)")
+    return _parsed_per_distinct(
+        text,
+        _lookup(context.municipalities),
+        "str",
+        "unknown municipality (no branch in vestigingen)",
+    )
 
 
 def parse_goals(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, _goal_ids, "str")
-    return Parsed(values, bad, "not a list of goal ids such as 1.2; 3.2")
+    return _parsed_per_distinct(text, _goal_ids, "str", "not a list of goal ids such as 1.2; 3.2")
 
 
 def parse_list(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, _names, "str")
-    return Parsed(values, bad, "")
+    return _parsed_per_distinct(text, _names, "str", "")
 
 
 def parse_weekday(text: pd.Series, context: Context) -> Parsed:
@@ -213,8 +287,7 @@ def parse_weekday(text: pd.Series, context: Context) -> Parsed:
         matches = [n for n, day in enumerate(WEEKDAYS) if len(name) >= 2 and day.startswith(name)]
         return matches[0] if len(matches) == 1 else None
 
-    values, bad = _via_distinct(text, weekday, "Int64")
-    return Parsed(values, bad, "not a weekday (maandag ... zondag)")
+    return _parsed_per_distinct(text, weekday, "Int64", "not a weekday (maandag ... zondag)")
 
 
 def parse_clock(text: pd.Series, context: Context) -> Parsed:
@@ -222,10 +295,12 @@ def parse_clock(text: pd.Series, context: Context) -> Parsed:
         time = _time(value)
         return None if time is None else int(time.total_seconds() // 60)
 
-    values, bad = _via_distinct(
-        text, lambda v: 1440 if v.strip() == "24:00" else minutes(v), "Int64"
+    return _parsed_per_distinct(
+        text,
+        lambda v: 1440 if v.strip() == "24:00" else minutes(v),
+        "Int64",
+        "not a time of day (use uu:mm)",
     )
-    return Parsed(values, bad, "not a time of day (use uu:mm)")
 
 
 def parse_age_band(text: pd.Series, context: Context) -> Parsed:
@@ -236,19 +311,24 @@ def parse_age_band(text: pd.Series, context: Context) -> Parsed:
         low, high = match.groups()
         return f"{int(low)}-{int(high)}" if high else f"{int(low)}+"
 
-    values, bad = _via_distinct(text, band, "str")
-    return Parsed(values, bad, "not an age group such as 0-3 or 65+")
+    return _parsed_per_distinct(text, band, "str", "not an age group such as 0-3 or 65+")
 
 
 def parse_member(text: pd.Series, context: Context) -> Parsed:
-    numbers = text.str.replace(r"\.0$", "", regex=True)  # Excel turns numbers into floats
-    values = pseudonymise(numbers, context.key)
-    return Parsed(values, np.zeros(len(text), dtype=bool), "", shows_value=False)
+    codes, distinct = distinct_codes(text)
+    numbers = [number.removesuffix(".0") for number in distinct]  # Excel turns them into floats
+    new = pd.Series(list(set(numbers) - context.pseudonyms.keys()), dtype="str")
+    context.pseudonyms.update(zip(new, pseudonymise(new, context.key), strict=True))
+    pseudonyms = [context.pseudonyms[number] for number in numbers]
+    values = _spread(pseudonyms, codes, "str", text.index)
+    no_bad = np.zeros(len(text), dtype=bool)
+    return Parsed(values, no_bad, "", shows_value=False, encoding=(codes, pseudonyms))
 
 
 def parse_birthdate(text: pd.Series, context: Context) -> Parsed:
-    values, bad = _via_distinct(text, lambda v: (d := _date(v)) and d.year, "Int64")
-    return Parsed(values, bad, "not a date", shows_value=False)
+    return _parsed_per_distinct(
+        text, lambda v: (d := _date(v)) and d.year, "Int64", "not a date", shows_value=False
+    )
 
 
 def parse_postcode(text: pd.Series, context: Context) -> Parsed:
@@ -256,8 +336,7 @@ def parse_postcode(text: pd.Series, context: Context) -> Parsed:
         match = _POSTCODE.fullmatch(value.strip())
         return (match.group(1) or match.group(2)) if match else None
 
-    values, bad = _via_distinct(text, four_digits, "str")
-    return Parsed(values, bad, "not a Dutch postcode", shows_value=False)
+    return _parsed_per_distinct(text, four_digits, "str", "not a Dutch postcode", shows_value=False)
 
 
 PARSERS: dict[str, Parser] = {
