@@ -30,6 +30,7 @@ DELIMITERS = (";", ",", "\t")
 HEADER_SEARCH_LINES = 20
 WORKERS = min(4, os.cpu_count() or 1)  # threads for work on columns, see in_parallel
 _BOM = b"\xef\xbb\xbf"
+TEXT = pa.dictionary(pa.int32(), pa.string())  # text as read: each distinct value held once
 
 
 class UnreadableFileError(ValueError):
@@ -41,7 +42,7 @@ class RawTable:
     """The data rows of one raw file, as text, under the contract's column names."""
 
     path: Path
-    frame: pd.DataFrame  # str columns, missing where empty
+    frame: pd.DataFrame  # text as categoricals (trimmed), missing where empty
     lines: pd.arrays.IntegerArray  # each row's line (Excel: row) number; missing if unknown
     malformed: pd.DataFrame = field(  # rows that could not be split: line, text
         default_factory=lambda: pd.DataFrame({"line": pd.Series(dtype="Int64"), "text": []})
@@ -102,7 +103,7 @@ def _parse(data: bytes, body_start: int, delimiter: str, names: list[str], malfo
             invalid_row_handler=lambda row: malformed.append(row.text) or "skip",
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.large_string() for name in names},
+            column_types={name: TEXT for name in names},
             include_columns=[name for name in names if not name.startswith("_")],
             strings_can_be_null=True,
             null_values=[""],
@@ -201,41 +202,39 @@ def _column_names(path: Path, source: Source, headers: list, where: str) -> list
 
 
 def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
-    """Trimmed text columns (empty -> missing), trimmed side by side, and a mask of rows
-    that are wholly empty."""
-    columns = dict(zip(table.column_names, in_parallel(_trimmed, table.columns), strict=True))
+    """Trimmed text columns (empty -> missing) as categoricals, trimmed side by side, and a
+    mask of rows that are wholly empty."""
+    columns = in_parallel(_trimmed, table.columns)
     empty = np.ones(table.num_rows, dtype=bool)
-    for column in columns.values():
-        empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
-    return pa.table(columns).to_pandas(), empty
+    frame = {}
+    for name, column in zip(table.column_names, columns, strict=True):
+        codes = pc.fill_null(column.indices, -1).to_numpy()
+        empty &= codes < 0
+        frame[name] = categorical_text(codes, column.dictionary, pd.RangeIndex(len(codes)))
+    return pd.DataFrame(frame, index=pd.RangeIndex(table.num_rows)), empty
 
 
-def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    """``text`` without surrounding white space, empty texts missing; the column itself
-    (no copy) when nothing changes."""
-    if any(_may_have_surrounding_space(chunk) for chunk in text.chunks):
-        trimmed = pc.utf8_trim_whitespace(text)
-        if pc.sum(pc.binary_length(trimmed)) != pc.sum(pc.binary_length(text)):
-            text = trimmed
-    emptied = pc.equal(pc.binary_length(text), 0)
-    if pc.any(emptied).as_py():
-        text = pc.if_else(emptied, pa.scalar(None, text.type), text)
-    return text
+def categorical_text(codes: np.ndarray, categories: pa.Array, index: pd.Index, name=None):
+    """A categorical Series of text categories (-1: missing), also when there are none."""
+    categories = pd.Index(categories.to_pandas(), dtype="str")
+    values = pd.Categorical.from_codes(codes, categories=categories, validate=False)
+    return pd.Series(values, index=index, name=name)
 
 
-def _may_have_surrounding_space(text: pa.LargeStringArray) -> bool:
-    """Whether a value of ``text`` may start or end with white space: its first or last
-    byte is ASCII white space or control, or part of a non-ASCII character (which may be
-    white space). Read from Arrow's buffers, so much cheaper than trimming."""
-    _, offsets, data = text.buffers()
-    if data is None:
-        return False
-    ends = np.frombuffer(offsets, dtype=np.int64)[text.offset : text.offset + len(text) + 1]
-    starts, ends = ends[:-1], ends[1:]
-    filled = ends > starts
-    data = np.frombuffer(data, dtype=np.uint8)
-    edges = np.concatenate((data[starts[filled]], data[ends[filled] - 1]))
-    return bool(((edges <= ord(" ")) | (edges >= 0x80)).any())
+def _trimmed(text: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+    """``text`` dictionary-encoded in one chunk, its values without surrounding white space
+    and empty ones missing. Only the distinct values are trimmed; rows keep their index
+    into them (renumbered where trimming makes two values one)."""
+    if not pa.types.is_dictionary(text.type):
+        text = pc.dictionary_encode(text)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.unify_dictionaries().combine_chunks()
+    trimmed = pc.utf8_trim_whitespace(text.dictionary)
+    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
+    renumbered = pc.dictionary_encode(trimmed)
+    return pa.DictionaryArray.from_arrays(
+        renumbered.indices.take(text.indices), renumbered.dictionary
+    )
 
 
 @dataclass(frozen=True)
@@ -247,6 +246,11 @@ class _Body:
     start: int
     first_number: int  # the number of the body's first line
     crlf: bool
+
+    def line_count(self) -> int:
+        """The number of lines, the last counted when it holds something."""
+        newlines = self.data.count(b"\n", self.start)
+        return newlines + (len(self.data) > self.start and not self.data.endswith(b"\n"))
 
     def line_starts_and_lengths(self) -> tuple[np.ndarray, np.ndarray]:
         """Each line's offset from ``start`` and its length without its end, found a block
@@ -272,6 +276,9 @@ def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
 
     Lines are exact unless a quoted value spans lines, then they are missing.
     """
+    if not malformed and body.line_count() == len(frame):  # each line a row: no search
+        lines = pd.array(np.arange(body.first_number, body.first_number + len(frame)), "Int64")
+        return _without_empty_rows(path, frame, lines, empty, [], [], 0)
     data, body_start = body.data, body.start
     starts, lengths = body.line_starts_and_lengths()
     numbers = np.arange(body.first_number, body.first_number + len(starts))
@@ -296,6 +303,12 @@ def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
         lines = pd.array(data_lines, dtype="Int64")
     else:
         lines = pd.array([pd.NA] * len(frame), dtype="Int64")
+    return _without_empty_rows(path, frame, lines, empty, kept_texts, kept_lines, blank)
+
+
+def _without_empty_rows(path, frame, lines, empty, malformed_texts, malformed_lines, blank):
+    """The table of ``frame`` and its ``lines`` without the wholly empty rows (counted as
+    blank lines, with the ``blank`` lines of delimiters only)."""
     keep = ~empty
     if not keep.all():
         frame, lines = frame[keep].reset_index(drop=True), lines[keep]
@@ -304,7 +317,10 @@ def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
         frame=frame,
         lines=lines,
         malformed=pd.DataFrame(
-            {"line": pd.array(kept_lines, dtype="Int64"), "text": pd.array(kept_texts, "str")}
+            {
+                "line": pd.array(malformed_lines, dtype="Int64"),
+                "text": pd.array(malformed_texts, "str"),
+            }
         ),
         blank_lines=int(empty.sum()) + blank,
     )
@@ -331,16 +347,10 @@ def _read_excel(path: Path, source: Source) -> RawTable:
     width = len(names)
     body = [(row + [None] * width)[:width] for row in rows[header_index + 1 :]]
     lines = pd.array(np.arange(header_index + 2, header_index + 2 + len(body)), dtype="Int64")
-    frame = pd.DataFrame(body, columns=names, dtype="str")
-    frame = frame[[name for name in names if not name.startswith("_")]]
-    frame = frame.apply(lambda column: column.str.strip().mask(column.str.strip() == ""))
-    empty = frame.isna().all(axis=1).to_numpy()
-    return RawTable(
-        path=path,
-        frame=frame[~empty].reset_index(drop=True),
-        lines=lines[~empty],
-        blank_lines=int(empty.sum()),
-    )
+    kept = [position for position, name in enumerate(names) if not name.startswith("_")]
+    columns = {names[i]: pa.array([row[i] for row in body], pa.string()) for i in kept}
+    frame, empty = _to_frame(pa.table(columns))
+    return _without_empty_rows(path, frame, lines, empty, [], [], 0)
 
 
 def _cell_text(value: object) -> str | None:

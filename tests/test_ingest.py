@@ -245,3 +245,14 @@ def test_find_duplicates_agrees_with_its_definition(rows, one_hash):
         if one_hash:  # every row one hash: the exact fallback must give the same answer
             patch.setattr(ingest_module, "_row_hashes", lambda codes, n: np.zeros(n, np.uint64))
         assert find_duplicates(codes, np.array(files)).tolist() == expected
+
+
+def test_a_column_empty_in_one_file_and_filled_in_another(with_branches):
+    header = "Datum;Tijd;Actie;Vestiging;Exemplaarnummer;Titelnummer;Plaatsing;Lenersnummer\n"
+    row = "01-07-2024;10:00;1;Heemstede;E{n};{title};ROM;21000111122{n}\n"
+    write_raw(with_branches, "uitleenacties", "a.csv", header + row.format(n=1, title=""))
+    write_raw(with_branches, "uitleenacties", "b.csv", header + row.format(n=2, title="T9"))
+    ingest(with_branches)
+    loans = read(with_branches, "uitleenacties")
+    assert loans["titelnummer"].isna().tolist() == [True, False]
+    assert loans["titelnummer"].iloc[1] == "T9" and loans["titelnummer"].dtype == "str"
