@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import markdown
@@ -49,8 +50,8 @@ class Report:
     municipality: str
     agreement: Agreement
     tables: Tables
-    indicators: pd.DataFrame
     _drawn: set = field(default_factory=set)
+    _computed: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, period: str = "", municipality: str = "", data_dir: str = "") -> Report:
@@ -63,10 +64,32 @@ class Report:
         require_data(settings.processed_dir, chosen, municipality)
         tables = Tables.for_period(settings.processed_dir, chosen, municipality)
         agreement = agreement_for(tables.municipality, chosen)
-        indicators = compute_indicators(
-            tables, chosen, tables.municipality, agreement, class_size=settings.class_size
-        )
-        return cls(settings, chosen, tables.municipality, agreement, tables, indicators)
+        return cls(settings, chosen, tables.municipality, agreement, tables)
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """The indicator table of every goal (computed when first asked for)."""
+        return self._indicators_of(self.agreement.goals)
+
+    def _indicators_of(self, goals: Sequence[Goal]) -> pd.DataFrame:
+        """The indicator table of ``goals``: taken from the whole table once that is
+        computed, else computed for these goals only (an ambition's report needs no more)."""
+        key = tuple(goal.id for goal in goals)
+        if key not in self._computed:
+            whole = self._computed.get(tuple(goal.id for goal in self.agreement.goals))
+            self._computed[key] = (
+                whole[whole["afspraak"].isin(key)]
+                if whole is not None
+                else compute_indicators(
+                    self.tables,
+                    self.period,
+                    self.municipality,
+                    self.agreement,
+                    class_size=self.settings.class_size,
+                    goals=goals,
+                )
+            )
+        return self._computed[key]
 
     # --- what notebooks call -----------------------------------------------------------
 
@@ -86,6 +109,7 @@ class Report:
 
     def show_overview(self) -> None:
         """One table of every goal with its headline figure, change and verdict."""
+        self._indicators_of(self.agreement.goals)  # at once: shared figures computed once
         _display_html(self.overview_intro_html(), title=self.title(None))
         _display_html(self.overview_table_html())
         _display_html(self.colophon_html())
@@ -104,7 +128,10 @@ class Report:
         return f"{subject} | {self.municipality} | {self.period.dutch_label}"
 
     def rows(self, goal: Goal) -> pd.DataFrame:
-        return self.indicators[self.indicators["afspraak"] == goal.id]
+        """The indicator rows of ``goal``, computed with the rest of its ambition."""
+        ambition = next(a for a in self.agreement.ambitions if goal in a.goals)
+        table = self._indicators_of(ambition.goals)
+        return table[table["afspraak"] == goal.id]
 
     def ambition_intro_html(self, ambition: Ambition) -> str:
         theme = " · ".join(_escape(t) for t in (ambition.covenant, ambition.theme) if t)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from bibanalyse.agreements import Agreement, agreement_for
+from bibanalyse.agreements import Agreement, Goal, agreement_for
 from bibanalyse.config import DEFAULT_CLASS_SIZE, Settings
 from bibanalyse.files import write_atomically
 from bibanalyse.indicators import (
@@ -291,9 +291,11 @@ def compute_indicators(
     agreement: Agreement,
     *,
     class_size: int = DEFAULT_CLASS_SIZE,
+    goals: Iterable[Goal] | None = None,
 ) -> pd.DataFrame:
     """The indicator table of ``municipality`` for ``period``: one row per goal of
-    ``agreement`` and indicator key of that goal (see :func:`goal_indicators`).
+    ``agreement`` (or only of ``goals``, some of its goals) and indicator key of that goal
+    (see :func:`goal_indicators`).
 
     Columns (:data:`COLUMNS`): ``periode``, ``afspraak`` (the goal id), ``indicator``,
     ``waarde``, ``vorige_periode`` and ``vorig_jaar`` (the same indicator for
@@ -331,7 +333,7 @@ def compute_indicators(
             )
     calculator = _Calculator(tables, class_size)
     rows = []
-    for goal in agreement.goals:
+    for goal in agreement.goals if goals is None else goals:
         for key in goal_indicators(goal):
             if key not in _COMPUTE:
                 raise ValueError(
