@@ -268,9 +268,7 @@ def _combine(tables: list[pa.Table]) -> pa.Table:
 
 
 def _empty(source: Source, context: Context) -> CleanFile:
-    frame = pd.DataFrame(
-        {column.name: pd.Series([], dtype="str").astype("category") for column in source.columns}
-    )
+    frame = pd.DataFrame({column.name: pd.Series([], dtype="str") for column in source.columns})
     raw = RawTable(Path(), frame, pd.array([], dtype="Int64"))
     return clean_file(raw, source, context, "")
 

@@ -30,7 +30,6 @@ DELIMITERS = (";", ",", "\t")
 HEADER_SEARCH_LINES = 20
 WORKERS = min(4, os.cpu_count() or 1)  # threads for work on columns, see in_parallel
 _BOM = b"\xef\xbb\xbf"
-TEXT = pa.dictionary(pa.int32(), pa.string())  # text as read: each distinct value held once
 
 
 class UnreadableFileError(ValueError):
@@ -42,7 +41,7 @@ class RawTable:
     """The data rows of one raw file, as text, under the contract's column names."""
 
     path: Path
-    frame: pd.DataFrame  # text as categoricals (trimmed), missing where empty
+    frame: pd.DataFrame  # str columns, missing where empty
     lines: pd.arrays.IntegerArray  # each row's line (Excel: row) number; missing if unknown
     malformed: pd.DataFrame = field(  # rows that could not be split: line, text
         default_factory=lambda: pd.DataFrame({"line": pd.Series(dtype="Int64"), "text": []})
@@ -103,7 +102,7 @@ def _parse(data: bytes, body_start: int, delimiter: str, names: list[str], malfo
             invalid_row_handler=lambda row: malformed.append(row.text) or "skip",
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: TEXT for name in names},
+            column_types={name: pa.large_string() for name in names},
             include_columns=[name for name in names if not name.startswith("_")],
             strings_can_be_null=True,
             null_values=[""],
@@ -202,39 +201,41 @@ def _column_names(path: Path, source: Source, headers: list, where: str) -> list
 
 
 def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
-    """Trimmed text columns (empty -> missing) as categoricals, trimmed side by side, and a
-    mask of rows that are wholly empty."""
-    columns = in_parallel(_trimmed, table.columns)
+    """Trimmed text columns (empty -> missing), trimmed side by side, and a mask of rows
+    that are wholly empty."""
+    columns = dict(zip(table.column_names, in_parallel(_trimmed, table.columns), strict=True))
     empty = np.ones(table.num_rows, dtype=bool)
-    frame = {}
-    for name, column in zip(table.column_names, columns, strict=True):
-        codes = pc.fill_null(column.indices, -1).to_numpy()
-        empty &= codes < 0
-        frame[name] = categorical_text(codes, column.dictionary, pd.RangeIndex(len(codes)))
-    return pd.DataFrame(frame, index=pd.RangeIndex(table.num_rows)), empty
+    for column in columns.values():
+        empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
+    return pa.table(columns).to_pandas(), empty
 
 
-def categorical_text(codes: np.ndarray, categories: pa.Array, index: pd.Index, name=None):
-    """A categorical Series of text categories (-1: missing), also when there are none."""
-    categories = pd.Index(categories.to_pandas(), dtype="str")
-    values = pd.Categorical.from_codes(codes, categories=categories, validate=False)
-    return pd.Series(values, index=index, name=name)
+def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``text`` without surrounding white space, empty texts missing; the column itself
+    (no copy) when nothing changes."""
+    if any(_may_have_surrounding_space(chunk) for chunk in text.chunks):
+        trimmed = pc.utf8_trim_whitespace(text)
+        if pc.sum(pc.binary_length(trimmed)) != pc.sum(pc.binary_length(text)):
+            text = trimmed
+    emptied = pc.equal(pc.binary_length(text), 0)
+    if pc.any(emptied).as_py():
+        text = pc.if_else(emptied, pa.scalar(None, text.type), text)
+    return text
 
 
-def _trimmed(text: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
-    """``text`` dictionary-encoded in one chunk, its values without surrounding white space
-    and empty ones missing. Only the distinct values are trimmed; rows keep their index
-    into them (renumbered where trimming makes two values one)."""
-    if not pa.types.is_dictionary(text.type):
-        text = pc.dictionary_encode(text)
-    if isinstance(text, pa.ChunkedArray):
-        text = text.unify_dictionaries().combine_chunks()
-    trimmed = pc.utf8_trim_whitespace(text.dictionary)
-    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
-    renumbered = pc.dictionary_encode(trimmed)
-    return pa.DictionaryArray.from_arrays(
-        renumbered.indices.take(text.indices), renumbered.dictionary
-    )
+def _may_have_surrounding_space(text: pa.LargeStringArray) -> bool:
+    """Whether a value of ``text`` may start or end with white space: its first or last
+    byte is ASCII white space or control, or part of a non-ASCII character (which may be
+    white space). Read from Arrow's buffers, so much cheaper than trimming."""
+    _, offsets, data = text.buffers()
+    if data is None:
+        return False
+    ends = np.frombuffer(offsets, dtype=np.int64)[text.offset : text.offset + len(text) + 1]
+    starts, ends = ends[:-1], ends[1:]
+    filled = ends > starts
+    data = np.frombuffer(data, dtype=np.uint8)
+    edges = np.concatenate((data[starts[filled]], data[ends[filled] - 1]))
+    return bool(((edges <= ord(" ")) | (edges >= 0x80)).any())
 
 
 @dataclass(frozen=True)
@@ -347,10 +348,16 @@ def _read_excel(path: Path, source: Source) -> RawTable:
     width = len(names)
     body = [(row + [None] * width)[:width] for row in rows[header_index + 1 :]]
     lines = pd.array(np.arange(header_index + 2, header_index + 2 + len(body)), dtype="Int64")
-    kept = [position for position, name in enumerate(names) if not name.startswith("_")]
-    columns = {names[i]: pa.array([row[i] for row in body], pa.string()) for i in kept}
-    frame, empty = _to_frame(pa.table(columns))
-    return _without_empty_rows(path, frame, lines, empty, [], [], 0)
+    frame = pd.DataFrame(body, columns=names, dtype="str")
+    frame = frame[[name for name in names if not name.startswith("_")]]
+    frame = frame.apply(lambda column: column.str.strip().mask(column.str.strip() == ""))
+    empty = frame.isna().all(axis=1).to_numpy()
+    return RawTable(
+        path=path,
+        frame=frame[~empty].reset_index(drop=True),
+        lines=lines[~empty],
+        blank_lines=int(empty.sum()),
+    )
 
 
 def _cell_text(value: object) -> str | None:

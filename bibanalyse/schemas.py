@@ -17,11 +17,10 @@ OptionalInt = Series[pd.Int64Dtype]
 
 
 def raw_schema(source: Source) -> pa.DataFrameSchema:
-    """The raw state of a source: text columns (categoricals, as read), the required ones
-    present."""
+    """The raw state of a source: text columns, the required ones present."""
     return pa.DataFrameSchema(
         {
-            column.name: pa.Column("category", nullable=True, required=column.required)
+            column.name: pa.Column(str, nullable=True, required=column.required)
             for column in source.columns
         },
         name=f"raw {source.name}",

@@ -7,7 +7,6 @@ row with personal data reduced as in processed data (never a member number or bi
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from bibanalyse.cleaning.collection import add_youth_flag
-from bibanalyse.cleaning.columns import PARSERS, Context, Parsed
+from bibanalyse.cleaning.columns import PARSERS, Context, Parsed, as_categorical
 from bibanalyse.cleaning.loans import add_moment_and_youth
 from bibanalyse.cleaning.subscriptions import add_youth_subscription_flag
 from bibanalyse.reading import RawTable, in_parallel
@@ -92,7 +91,7 @@ def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> Cl
     failing, messages = _check_model(typed, ~problems.mask(), source.name)
     problems.add(failing, messages)
     keep = ~problems.mask()
-    kept = _conform(_kept_rows(typed, keep), source.name)
+    kept = _conform(_kept_rows(typed, keep, results), source.name)
     kept.insert(0, FILE, pd.Categorical.from_codes(np.zeros(len(kept), np.int8), [file]))
     kept.insert(1, LINE, raw.lines[keep])
     rejected = _rejected_rows(raw, results, problems, file)
@@ -111,10 +110,24 @@ def _parse(frame: pd.DataFrame, source: Source, context: Context, problems: _Pro
     return results
 
 
-def _kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """The rows where ``keep`` holds, renumbered; text stays categorical, so only codes are
+def _kept_rows(frame: pd.DataFrame, keep: np.ndarray, results: dict[str, Parsed]):
+    """The rows where ``keep`` holds, renumbered, text as categoricals: each text column is
+    encoded once (the columns side by side), or taken from its parse's encoding (the
+    source's derivations add columns, they do not change parsed ones); only codes are then
     filtered, no text is copied."""
-    return pd.DataFrame({name: column.array[keep] for name, column in frame.items()})
+
+    def kept(name: str):
+        column = frame[name]
+        if _is_text(column):
+            encoded = results[name].categorical() if name in results else None
+            column = as_categorical(column) if encoded is None else encoded
+        return column.array[keep]
+
+    return pd.DataFrame(dict(zip(frame.columns, in_parallel(kept, frame.columns), strict=True)))
+
+
+def _is_text(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.StringDtype)
 
 
 def _parse_column(frame: pd.DataFrame, column, context: Context) -> tuple[Parsed, list]:
@@ -145,7 +158,7 @@ def _check_model(typed: pd.DataFrame, parsed: np.ndarray, name: str) -> tuple:
     Every row is checked, without copying the frame; what is found in a row that did not
     parse is left out. Such a row holds no value in the model's unique columns and 0 in its
     whole-number columns while checked, so that it changes nothing found in another row."""
-    model = _model_of_categoricals(name)
+    model = CLEAN_MODELS[name].to_schema()
     unparsed = ~parsed
     if unparsed.any():
         typed = typed.assign(
@@ -168,19 +181,6 @@ def _check_model(typed: pd.DataFrame, parsed: np.ndarray, name: str) -> tuple:
         messages = [_describe(row) for row in failures[found].itertuples()]
         return positions[found], messages
     return np.zeros(0, dtype=int), []
-
-
-@functools.cache
-def _model_of_categoricals(name: str) -> pa.DataFrameSchema:
-    """The clean model of ``name`` with its text columns as categoricals, as cleaning holds
-    them (they are written as plain text)."""
-    model = CLEAN_MODELS[name].to_schema()
-    text = {
-        column: {"dtype": "category"}
-        for column, spec in model.columns.items()
-        if isinstance(spec.dtype.type, pd.StringDtype)
-    }
-    return model.update_columns(text)
 
 
 def _conform(typed: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -17,7 +17,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bibanalyse.privacy import pseudonymise
-from bibanalyse.reading import categorical_text
 from bibanalyse.sources import normalise_header
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
@@ -50,25 +49,33 @@ class Context:
 
 @dataclass(frozen=True)
 class Parsed:
-    values: pd.Series  # text as a categorical
+    values: pd.Series
     bad: np.ndarray  # True where a text was given but could not be parsed
     problem: str  # what is wrong with a bad text, e.g. "not a date"
     shows_value: bool = True  # False for personal data: the message leaves the text out
+    encoding: tuple[np.ndarray, list] | None = None  # parsed per distinct text: (codes, values)
+
+    def categorical(self) -> pd.Series | None:
+        """Text values as a categorical made from the parse's own encoding (no text is
+        encoded again); None for other values, or values not parsed per distinct text."""
+        if self.encoding is None or not isinstance(self.values.dtype, pd.StringDtype):
+            return None
+        codes, parsed = self.encoding
+        positions, categories = pd.factorize(pd.Series(parsed, dtype="str"))
+        categories = pa.array(categories.tolist(), type=pa.large_string())
+        return _categorical(np.append(positions, -1)[codes], categories, self.values)
 
 
 Parser = Callable[[pd.Series, Context], Parsed]
 
 
 def distinct_codes(text: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """The distinct texts and each row's position among them (-1 where missing): a
-    categorical's categories, else the texts in order of appearance as ``pd.factorize``
-    gives them, computed by Arrow's dictionary encoding.
+    """The distinct texts in order of appearance and each row's position among them (-1 where
+    missing), as ``pd.factorize`` gives them, computed by Arrow's dictionary encoding.
 
     >>> distinct_codes(pd.Series(["b", None, "a", "b"], dtype="str"))
     (array([ 0, -1,  1,  0], dtype=int32), ['b', 'a'])
     """
-    if isinstance(text.dtype, pd.CategoricalDtype):  # encoded already: its categories
-        return text.cat.codes.to_numpy().astype(np.int32), text.cat.categories.tolist()
     codes, distinct = _dictionary_encoded(text)
     return codes, distinct.to_pylist()
 
@@ -80,7 +87,15 @@ def as_categorical(text: pd.Series) -> pd.Series:
     ['b', nan, 'a', 'b']
     """
     codes, distinct = _dictionary_encoded(text)
-    return categorical_text(codes, distinct, text.index, text.name)
+    return _categorical(codes, distinct, text)
+
+
+def _categorical(codes: np.ndarray, categories: pa.Array, like: pd.Series) -> pd.Series:
+    """A categorical Series with the index and name of ``like``; the categories are held
+    by Arrow as text (also when there are none)."""
+    categories = pd.Index(categories.to_pandas(), dtype="str")
+    values = pd.Categorical.from_codes(codes, categories=categories, validate=False)
+    return pd.Series(values, index=like.index, name=like.name)
 
 
 def _dictionary_encoded(text: pd.Series) -> tuple[np.ndarray, pa.Array]:
@@ -98,12 +113,7 @@ def _dictionary_encoded(text: pd.Series) -> tuple[np.ndarray, pa.Array]:
 
 
 def _spread(distinct_values: list, codes: np.ndarray, dtype: str, index: pd.Index) -> pd.Series:
-    """Each row's value from the values of the distinct texts (missing where ``codes`` is -1);
-    text as a categorical of the values that occur among them."""
-    if dtype == "str":
-        positions, categories = pd.factorize(pd.Series(distinct_values, dtype="str"))
-        categories = pa.array(categories.tolist(), type=pa.string())
-        return categorical_text(np.append(positions, -1)[codes], categories, index)
+    """Each row's value from the values of the distinct texts (missing where ``codes`` is -1)."""
     return pd.Series(pd.array([*distinct_values, None], dtype=dtype)[codes], index=index)
 
 
@@ -119,7 +129,8 @@ def _parsed_per_distinct(
     codes, distinct = distinct_codes(text)
     parsed = [parse(value) for value in distinct]
     bad = np.array([value is None for value in parsed] + [False])[codes]
-    return Parsed(_spread(parsed, codes, dtype, text.index), bad, problem, shows_value)
+    values = _spread(parsed, codes, dtype, text.index)
+    return Parsed(values, bad, problem, shows_value, encoding=(codes, parsed))
 
 
 def _date(value: str) -> dt.datetime | None:
@@ -193,8 +204,7 @@ def _lookup(table: dict[str, str]) -> Callable[[str], str | None]:
 
 
 def parse_text(text: pd.Series, context: Context) -> Parsed:
-    values = text if isinstance(text.dtype, pd.CategoricalDtype) else as_categorical(text)
-    return Parsed(values, np.zeros(len(text), dtype=bool), "")
+    return Parsed(text.astype("str"), np.zeros(len(text), dtype=bool), "")
 
 
 def parse_date(text: pd.Series, context: Context) -> Parsed:
@@ -312,7 +322,7 @@ def parse_member(text: pd.Series, context: Context) -> Parsed:
     pseudonyms = [context.pseudonyms[number] for number in numbers]
     values = _spread(pseudonyms, codes, "str", text.index)
     no_bad = np.zeros(len(text), dtype=bool)
-    return Parsed(values, no_bad, "", shows_value=False)
+    return Parsed(values, no_bad, "", shows_value=False, encoding=(codes, pseudonyms))
 
 
 def parse_birthdate(text: pd.Series, context: Context) -> Parsed:
