@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format lab clean
+.PHONY: demo test lint format lab bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ lint: $(STAMP)
 # with its defaults against the data folder of the settings (bibanalyse.toml).
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Speed and scale of the ingest and the period run: prints a table with the targets and
+# records it in benchmarks/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --markdown benchmarks/RESULTS.md
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -1,0 +1,510 @@
+"""The performance benchmark of bibanalyse: ``make bench`` (``python benchmarks/bench.py``).
+
+Four measurements, each against its target, printed as one table headed by the machine:
+
+1. ingest: ``bibanalyse ingest`` of five years of the whole organisation (about 12 million
+   circulation actions), against a bare ``pyarrow.csv`` read of the same CSV files, both in
+   a subprocess: wall time at most 3 times the bare read's, peak memory (maximum resident
+   size) at most 3 GB;
+2. growth: the ingest of 1, 2, 4 and 8 times the Heemstede volume: time grows no faster than
+   the rows (8x/1x at most the rows' ratio x 1.15), peak memory stays under 3 GB;
+3. run: ``bibanalyse run`` of the latest demo half year against the plain sequence (per
+   notebook ``papermill`` then ``jupyter nbconvert --to html``) on the same data: at most
+   0.4 of its wall time;
+4. interactive: a fresh Python process that imports bibanalyse, loads one period's loans of
+   Heemstede and draws the loans-by-month figure: under 2 seconds.
+
+Everything happens in a temporary folder that is removed afterwards; the project's own data
+and reports are never touched. ``--quick`` measures smaller volumes (a smoke run),
+``--only`` some of the four, ``--markdown FILE`` also writes the table as Markdown (for
+``benchmarks/RESULTS.md``). A benchmark, not a test: it always exits 0 when it could measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH_KEY = "bibanalyse-benchmark-key"  # the data is synthetic and thrown away
+UNTIL = dt.date(2026, 6, 30)
+PERIOD = "2026-H1"  # the latest half year of the demo data
+MUNICIPALITY = "Heemstede"
+GIB = 1024**3
+ITEMS = ("ingest", "growth", "run", "interactive")
+
+INGEST_TARGET_RATIO = 3.0
+MEMORY_TARGET = 3 * GIB
+GROWTH_SLACK = 1.15
+RUN_TARGET_RATIO = 0.4
+FIGURE_TARGET_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The volumes measured: the organisation's years, and the growth series."""
+
+    name: str
+    org_years: int
+    org_branches: tuple[str, ...] | None  # None: all nine
+    org_scale: float
+    growth_years: int
+    growth_factors: tuple[float, ...]
+    growth_base: float = 1.0
+
+
+SCALES = {
+    "full": Scale("full", 5, None, 1.0, 3, (1, 2, 4, 8)),
+    "quick": Scale("quick", 1, None, 1.0, 1, (1, 2, 4)),
+    "tiny": Scale("tiny", 1, (MUNICIPALITY,), 0.05, 1, (1, 2), growth_base=0.05),
+}
+
+
+@dataclass
+class Row:
+    """One line of the result table."""
+
+    item: str
+    measured: str
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def verdict(self) -> str:
+        return "" if self.met is None else ("yes" if self.met else "NO")
+
+
+@dataclass
+class Measured:
+    seconds: float
+    cpu_seconds: float  # user and system time of the process and its threads
+    peak_bytes: int
+    output: str
+
+
+@dataclass
+class Bench:
+    """The temporary project the benchmark works in, and what it measured."""
+
+    root: Path
+    scale: Scale
+    rows: list[Row] = field(default_factory=list)
+    commands: int = 0
+    growth: list[tuple[float, int, float, int]] = field(default_factory=list)
+
+    @property
+    def org_data(self) -> Path:
+        return self.root / "org"
+
+    def env(self) -> dict[str, str]:
+        """The environment of every subprocess: a throw-away key and the temporary project
+        as home, so that logs, locks and reports stay in it."""
+        env = dict(os.environ)
+        env.update(
+            BIBANALYSE_KEY=BENCH_KEY,
+            BIBANALYSE_HOME=str(self.root),
+            BIBANALYSE_DATA_DIR=str(self.org_data),
+            BIBANALYSE_REPORTS_DIR=str(self.root / "reports"),
+            BIBANALYSE_LOGS_DIR=str(self.root / "logs"),
+            MPLBACKEND="Agg",
+        )
+        return env
+
+    def measure(self, command: list[str], what: str) -> Measured:
+        """Run ``command`` to its end; its wall time and maximum resident size (its own
+        rusage via ``wait4``, not the largest of all children)."""
+        self.commands += 1
+        log = self.root / "output" / f"{self.commands:03d}.txt"
+        with log.open("w") as output:
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                command, stdout=output, stderr=subprocess.STDOUT, env=self.env(), cwd=self.root
+            )
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        text = log.read_text(errors="replace")
+        if process.returncode != 0:
+            raise RuntimeError(f"{what} failed (exit {process.returncode}):\n{text[-3000:]}")
+        cpu = usage.ru_utime + usage.ru_stime
+        return Measured(seconds, cpu, usage.ru_maxrss * 1024, text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    scale = SCALES["tiny" if args.tiny else "quick" if args.quick else "full"]
+    items = ITEMS if not args.only else tuple(item for item in ITEMS if item in args.only)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bibanalyse-bench-", dir=args.tmp) as folder:
+        bench = _project(Path(folder), scale)
+        if {"ingest", "run", "interactive"} & set(items):
+            bench_ingest(bench, timed="ingest" in items)
+        if "growth" in items:
+            bench_growth(bench)
+        if "run" in items:
+            bench_run(bench)
+        if "interactive" in items:
+            bench_interactive(bench)
+    minutes = (time.perf_counter() - started) / 60
+    machine = machine_lines()
+    print(text_table(bench, machine, minutes))
+    if args.markdown:
+        args.markdown.write_text(markdown(bench, machine, minutes), encoding="utf-8")
+        _say(f"written {args.markdown}")
+    return 0
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="smaller volumes: a smoke run")
+    size.add_argument("--tiny", action="store_true", help="tiny volumes: for the test suite")
+    parser.add_argument(
+        "--only",
+        type=lambda text: [item.strip() for item in text.split(",")],
+        help=f"measure only these, comma-separated: {', '.join(ITEMS)}",
+    )
+    parser.add_argument("--markdown", type=Path, help="also write the results as Markdown")
+    parser.add_argument("--tmp", type=Path, help="where to make the temporary folder")
+    args = parser.parse_args(argv)
+    if args.only and (unknown := sorted(set(args.only) - set(ITEMS))):
+        parser.error(f"unknown --only {', '.join(unknown)}; choose from {', '.join(ITEMS)}")
+    return args
+
+
+def _project(root: Path, scale: Scale) -> Bench:
+    """A throw-away project: the repository's notebooks and settings, its own folders."""
+    repository = Path(__file__).resolve().parent.parent
+    (root / "output").mkdir()
+    (root / "notebooks").symlink_to(repository / "notebooks", target_is_directory=True)
+    shutil.copy(repository / "bibanalyse.toml", root / "bibanalyse.toml")
+    return Bench(root, scale)
+
+
+def _say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- 1. the ingest at the organisation's scale --------------------------------------------
+
+
+def bench_ingest(bench: Bench, *, timed: bool) -> None:
+    scale = bench.scale
+    branches = ", ".join(scale.org_branches) if scale.org_branches else "all branches"
+    what = f"{_years(scale.org_years)} of {branches}"
+    _say(f"generating {what}")
+    generate(bench, bench.org_data / "raw", scale.org_years, scale.org_scale, scale.org_branches)
+    if timed:
+        _say("bare pyarrow.csv read of the raw CSV files")
+        bare = bench.measure([sys.executable, "-c", BARE_READ, str(bench.org_data / "raw")], "bare")
+        bare_rows = int(bare.output.split()[-1])
+    _say("bibanalyse ingest")
+    ingest = bench.measure([*bibanalyse(), "ingest", "--data-dir", str(bench.org_data)], "ingest")
+    if not timed:
+        return
+    rows = rows_read(bench.org_data)
+    ratio = ingest.seconds / bare.seconds
+    bench.rows += [
+        Row(
+            f"1 bare pyarrow.csv read, {what}",
+            f"{bare.seconds:.1f} s, {bare_rows / 1e6:.1f} M rows, peak {_gb(bare.peak_bytes)}",
+        ),
+        Row(
+            f"1 bibanalyse ingest, {what}",
+            f"{ingest.seconds:.1f} s = {ratio:.2f} x bare (CPU {ingest.cpu_seconds:.0f} s, "
+            f"bare {bare.cpu_seconds:.0f} s), {rows / 1e6:.1f} M rows read",
+            f"<= {INGEST_TARGET_RATIO:g} x bare read",
+            ratio <= INGEST_TARGET_RATIO,
+        ),
+        Row(
+            "1 ingest peak memory (max RSS)",
+            _gb(ingest.peak_bytes),
+            f"<= {_gb(MEMORY_TARGET)}",
+            ingest.peak_bytes <= MEMORY_TARGET,
+        ),
+    ]
+
+
+BARE_READ = """
+import codecs, sys
+from pathlib import Path
+import pyarrow.csv as csv
+
+rows = 0
+for path in sorted(Path(sys.argv[1]).rglob("*.csv")):
+    with path.open("rb") as file:
+        head = file.read(1 << 16)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)
+        encoding = "utf8"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    lines = [line for line in head.decode(encoding, "replace").splitlines()[:20] if line.strip()]
+    delimiter = max(";,\\t", key=lambda d: max(line.count(d) for line in lines))
+    table = csv.read_csv(
+        path,
+        read_options=csv.ReadOptions(encoding=encoding),
+        parse_options=csv.ParseOptions(delimiter=delimiter, invalid_row_handler=lambda r: "skip"),
+    )
+    rows += table.num_rows
+print(rows)
+"""
+
+
+def generate(bench: Bench, raw_dir: Path, years: int, scale: float, branches) -> None:
+    code = (
+        "import datetime, sys; from bibanalyse.demo import generate_demo; "
+        f"generate_demo(sys.argv[1], until=datetime.date.fromisoformat({UNTIL.isoformat()!r}), "
+        f"years={years}, scale={scale!r}, branches={list(branches) if branches else None!r})"
+    )
+    bench.measure([sys.executable, "-c", code, str(raw_dir)], "generate_demo")
+
+
+def bibanalyse() -> list[str]:
+    script = Path(sys.executable).with_name("bibanalyse")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bibanalyse.cli"]
+
+
+def rows_read(data_dir: Path) -> int:
+    with (data_dir / "processed" / "ingest_report.csv").open(encoding="utf-8") as file:
+        return sum(int(report["rows_read"]) for report in csv.DictReader(file))
+
+
+# --- 2. growth ----------------------------------------------------------------------------
+
+
+def bench_growth(bench: Bench) -> None:
+    scale = bench.scale
+    for factor in scale.growth_factors:
+        data = bench.root / f"growth-{factor:g}"
+        _say(f"growth: {factor:g} x {MUNICIPALITY}, {_years(scale.growth_years)}")
+        generate(
+            bench, data / "raw", scale.growth_years, factor * scale.growth_base, [MUNICIPALITY]
+        )
+        ingest = bench.measure([*bibanalyse(), "ingest", "--data-dir", str(data)], "ingest")
+        bench.growth.append((factor, rows_read(data), ingest.seconds, ingest.peak_bytes))
+        shutil.rmtree(data)
+    (first, rows_1, seconds_1, peak_1), (last, rows_n, seconds_n, peak_n) = (
+        bench.growth[0],
+        bench.growth[-1],
+    )
+    time_ratio, row_ratio = seconds_n / seconds_1, rows_n / rows_1
+    bench.rows += [
+        Row(
+            f"2 growth: ingest time {last:g}x / {first:g}x",
+            f"{time_ratio:.2f} x for {row_ratio:.2f} x the rows",
+            f"<= rows ratio x {GROWTH_SLACK}",
+            time_ratio <= row_ratio * GROWTH_SLACK,
+        ),
+        Row(
+            f"2 growth: peak memory at {last:g}x",
+            f"{_gb(peak_n)} = {peak_n / peak_1:.2f} x the {first:g}x peak",
+            f"< {_gb(MEMORY_TARGET)}",
+            peak_n < MEMORY_TARGET,
+        ),
+    ]
+
+
+# --- 3. the period run --------------------------------------------------------------------
+
+
+def bench_run(bench: Bench) -> None:
+    from bibanalyse.periods import Period
+    from bibanalyse.runner import ensure_kernel, report_notebooks
+
+    ensure_kernel()
+    notebooks = report_notebooks(bench.root / "notebooks", MUNICIPALITY, Period.parse(PERIOD))
+    _say(f"plain sequence: papermill and nbconvert of {len(notebooks)} notebooks")
+    plain = bench.root / "plain"
+    plain.mkdir()
+    started = time.perf_counter()
+    for notebook in notebooks:
+        executed = plain / notebook.name
+        papermill = [*_tool("papermill"), str(notebook), str(executed)]
+        parameters = ["-p", "period", PERIOD, "-p", "data_dir", str(bench.org_data)]
+        bench.measure([*papermill, *parameters, "-k", "bibanalyse"], f"papermill {notebook.name}")
+        bench.measure([*_tool("jupyter"), "nbconvert", "--to", "html", str(executed)], "nbconvert")
+    sequence = time.perf_counter() - started
+    _say(f"bibanalyse run --period {PERIOD}")
+    run = bench.measure(
+        [
+            *bibanalyse(),
+            "run",
+            "--period",
+            PERIOD,
+            "--data-dir",
+            str(bench.org_data),
+            "--reports-dir",
+            str(bench.root / "reports"),
+        ],
+        "bibanalyse run",
+    )
+    ratio = run.seconds / sequence
+    bench.rows += [
+        Row(f"3 plain sequence, {len(notebooks)} notebooks, {PERIOD}", f"{sequence:.1f} s"),
+        Row(
+            f"3 bibanalyse run --period {PERIOD}",
+            f"{run.seconds:.1f} s = {ratio:.2f} x plain",
+            f"<= {RUN_TARGET_RATIO:g} x plain",
+            ratio <= RUN_TARGET_RATIO,
+        ),
+    ]
+
+
+def _tool(name: str) -> list[str]:
+    script = Path(sys.executable).with_name(name)
+    return [str(script)] if script.exists() else [sys.executable, "-m", name]
+
+
+# --- 4. interactive use -------------------------------------------------------------------
+
+
+FIRST_FIGURE = """
+import io, sys, time
+started = time.perf_counter()
+from bibanalyse.figures import loans_by_month
+from bibanalyse.periods import Period
+from bibanalyse.store import Tables
+tables = Tables.for_period(sys.argv[1], sys.argv[2], sys.argv[3])
+loans = tables["uitleenacties"]
+figure = loans_by_month(tables, Period.parse(sys.argv[2]), None)
+figure.savefig(io.BytesIO(), format="png")
+print(len(loans), time.perf_counter() - started)
+"""
+
+
+def bench_interactive(bench: Bench, repeats: int = 3) -> None:
+    _say("first figure in a fresh process")
+    processed = str(bench.org_data / "processed")
+    command = [sys.executable, "-c", FIRST_FIGURE, processed, PERIOD, MUNICIPALITY]
+    runs = [bench.measure(command, "first figure") for _ in range(repeats)]
+    seconds = sorted(run.seconds for run in runs)
+    median, loans = seconds[len(seconds) // 2], int(runs[0].output.split()[0])
+    bench.rows.append(
+        Row(
+            f"4 first figure: import, {loans:,} loans of {MUNICIPALITY}, draw",
+            f"{median:.2f} s (median of {repeats}; first {runs[0].seconds:.2f} s)",
+            f"< {FIGURE_TARGET_SECONDS:g} s",
+            median < FIGURE_TARGET_SECONDS,
+        )
+    )
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def machine_lines() -> list[str]:
+    import numpy
+    import pandas
+    import pyarrow
+
+    return [
+        f"CPU: {_cpu_model()}, {os.cpu_count()} cores; RAM: {_gb(_memory_bytes())}",
+        f"Python {platform.python_version()}, pyarrow {pyarrow.__version__}, "
+        f"pandas {pandas.__version__}, numpy {numpy.__version__}; {platform.platform()}",
+    ]
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_bytes() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return 0
+
+
+def _years(count: int) -> str:
+    return f"{count} year{'s' if count != 1 else ''}"
+
+
+def _gb(size: int) -> str:
+    return f"{size / GIB:.2f} GB"
+
+
+def _growth_lines(bench: Bench) -> list[list[str]]:
+    header = ["scale", "rows read", "seconds", "s per M rows", "peak MB"]
+    return [header] + [
+        [
+            f"{factor:g}x",
+            f"{rows:,}",
+            f"{seconds:.1f}",
+            f"{seconds / rows * 1e6:.2f}",
+            f"{peak / 2**20:.0f}",
+        ]
+        for factor, rows, seconds, peak in bench.growth
+    ]
+
+
+def text_table(bench: Bench, machine: list[str], minutes: float) -> str:
+    lines = [
+        f"bibanalyse benchmark ({bench.scale.name}), {dt.datetime.now():%Y-%m-%d %H:%M}, "
+        f"{minutes:.1f} min",
+        *machine,
+        "",
+    ]
+    table = [["benchmark", "measured", "target", "met"]] + [
+        [row.item, row.measured, row.target, row.verdict] for row in bench.rows
+    ]
+    lines += _aligned(table)
+    if bench.growth:
+        lines += ["", f"growth: {_years(bench.scale.growth_years)} of {MUNICIPALITY} times"]
+        lines += _aligned(_growth_lines(bench))
+    return "\n".join(lines)
+
+
+def _aligned(table: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in table
+    ]
+    return [lines[0], "  ".join("-" * width for width in widths), *lines[1:]]
+
+
+def markdown(bench: Bench, machine: list[str], minutes: float) -> str:
+    def table(rows: list[list[str]]) -> list[str]:
+        return [
+            "| " + " | ".join(rows[0]) + " |",
+            "|" + "---|" * len(rows[0]),
+            *("| " + " | ".join(row) + " |" for row in rows[1:]),
+        ]
+
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`make bench` ({bench.scale.name}) on {dt.date.today().isoformat()}, "
+        f"{minutes:.1f} minutes in all.",
+        "",
+        *(f"- {line}" for line in machine),
+        "",
+        *table(
+            [["benchmark", "measured", "target", "met"]]
+            + [[row.item, row.measured, row.target, row.verdict] for row in bench.rows]
+        ),
+    ]
+    if bench.growth:
+        lines += ["", f"Growth: {_years(bench.scale.growth_years)} of {MUNICIPALITY} times:", ""]
+        lines += table(_growth_lines(bench))
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
