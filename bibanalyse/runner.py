@@ -173,20 +173,22 @@ class _CellError(Exception):
 
 
 def _kernel_manager_class():
-    from jupyter_client import KernelManager
+    from jupyter_client import AsyncKernelManager
 
-    class QuietKernelManager(KernelManager):
-        """A kernel whose own log lines (start-up, shutdown) go to the run's log file
-        rather than the terminal or cron's mail, and whose messages are encrypted (CurveZMQ)
-        where the kernel supports it."""
+    class QuietKernelManager(AsyncKernelManager):
+        """A kernel whose own log lines (start-up, an interrupt at shutdown) go to the run's
+        log file rather than the terminal or cron's mail, and whose messages are encrypted
+        (CurveZMQ) where the kernel supports it."""
 
         def __init__(self, **kwargs) -> None:
             super().__init__(**kwargs)
             self.transport_encryption = "auto"
 
-        async def _async_start_kernel(self, **kw) -> None:
+        # ``start_kernel`` itself: jupyter_client binds it to its own ``_async_start_kernel``,
+        # so overriding that one changes nothing. Restarts reuse these arguments.
+        async def start_kernel(self, **kw) -> None:
             kw.setdefault("stderr", log_stream())
-            await super()._async_start_kernel(**kw)
+            await super().start_kernel(**kw)
 
     return QuietKernelManager
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -127,6 +128,27 @@ def test_cli_exit_code_1_names_the_notebook(published, tmp_path, monkeypatch, ca
     error = capsys.readouterr().err
     assert "00_overzicht.ipynb failed" in error and "ZeroDivisionError" in error
     assert not (tmp_path / "reports" / "Heemstede" / "2025-H2").exists()
+
+
+def test_what_a_kernel_writes_to_its_own_stderr_goes_to_the_log_not_the_terminal(
+    published, tmp_path, capfd
+):
+    from bibanalyse.logs import start_log, stop_log
+    from bibanalyse.runner import _execute_one
+
+    settings, _ = published
+    notebook = tmp_path / "kernel.ipynb"
+    code = "import sys\nprint('kernel stderr marker', file=sys.__stderr__, flush=True)"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), notebook)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    log = start_log(replace(settings, logs_dir=tmp_path / "logs"), "run")
+    try:
+        _execute_one(notebook, staging, {}, settings)
+    finally:
+        stop_log(log)
+    assert "kernel stderr marker" in log.read_text()
+    assert "kernel stderr marker" not in capfd.readouterr().err
 
 
 def test_a_period_without_data_is_a_clear_error(published, capsys):
