@@ -11,7 +11,8 @@ compactly (text dictionary-encoded) and its text let go before the next file is 
 rest of a source's work is done on a thread of its own while the next source's files are
 cleaned: the files' rows are combined, the duplicates left out (exactly: a hash sort brings
 equal rows together, then neighbours are compared in full), and the rows sorted and written
-row group by row group, to the same Parquet file as written from the plain frame.
+row group by row group, text still dictionary-encoded, to a file that reads back as the
+plain frame.
 """
 
 from __future__ import annotations
@@ -498,41 +499,28 @@ def _ingest_narratives(folder: Path, context: Context, staging: Path) -> list[Fi
 def _write_parquet(
     table: pa.Table | pd.DataFrame, path: Path, positions: np.ndarray | None = None
 ) -> None:
-    """Write the rows of ``table`` at ``positions`` (default: all, in order), taken and with
-    dictionary-encoded text decoded row group by row group, so that the file is the one
-    written from the plain frame whose schema ``table`` carries."""
+    """Write the rows of ``table`` at ``positions`` (default: all, in order), taken row
+    group by row group. Dictionary-encoded text goes to Parquet's own dictionaries without
+    being decoded; the Arrow schema is not stored, so it reads back as plain text (and the
+    pandas metadata, that of the plain frame, gives the frame's types)."""
     if isinstance(table, pd.DataFrame):
         table = pa.Table.from_pandas(table, preserve_index=False)
     if positions is None:
         positions = np.arange(table.num_rows)
-    schema = pa.schema(
-        [
-            field.with_type(field.type.value_type) if pa.types.is_dictionary(field.type) else field
-            for field in table.schema
-        ],
-        metadata=table.schema.metadata,
-    )
-
-    def row_group(start: int) -> pa.Table:
-        rows = table.take(positions[start : start + ROW_GROUP_SIZE])
-        columns = zip(rows.columns, schema, strict=True)
-        return pa.table([column.cast(field.type) for column, field in columns], schema=schema)
-
-    starts = range(0, max(len(positions), 1), ROW_GROUP_SIZE)
-    ranged = [field.name for field in schema if not _is_text(field.type)]
+    ranged = [field.name for field in table.schema if not _is_text(field.type)]
     # Min/max per row group let filters skip row groups by date or number; for text they
     # skip nothing (a row group holds every branch) and cost a tenth of the write.
-    writer = pq.ParquetWriter(path, schema, compression="zstd", write_statistics=ranged)
-    with ThreadPoolExecutor(max_workers=1) as helper, writer:
-        upcoming = helper.submit(row_group, starts[0])
-        for following in [*starts[1:], None]:
-            rows = upcoming.result()
-            if following is not None:  # the next row group is taken while this one is written
-                upcoming = helper.submit(row_group, following)
+    with pq.ParquetWriter(
+        path, table.schema, compression="zstd", write_statistics=ranged, store_schema=False
+    ) as writer:
+        for start in range(0, max(len(positions), 1), ROW_GROUP_SIZE):
+            rows = table.take(positions[start : start + ROW_GROUP_SIZE])
             writer.write_table(rows, row_group_size=ROW_GROUP_SIZE)
 
 
 def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
