@@ -91,7 +91,7 @@ def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> Cl
     failing, messages = _check_model(typed, ~problems.mask(), source.name)
     problems.add(failing, messages)
     keep = ~problems.mask()
-    kept = _conform(_kept_rows(typed, keep, results), source.name)
+    kept = _conform(_kept_rows(typed, keep), source.name)
     kept.insert(0, FILE, pd.Categorical.from_codes(np.zeros(len(kept), np.int8), [file]))
     kept.insert(1, LINE, raw.lines[keep])
     rejected = _rejected_rows(raw, results, problems, file)
@@ -110,17 +110,15 @@ def _parse(frame: pd.DataFrame, source: Source, context: Context, problems: _Pro
     return results
 
 
-def _kept_rows(frame: pd.DataFrame, keep: np.ndarray, results: dict[str, Parsed]):
-    """The rows where ``keep`` holds, renumbered, text as categoricals: each text column is
-    encoded once (the columns side by side), or taken from its parse's encoding (the
-    source's derivations add columns, they do not change parsed ones); only codes are then
-    filtered, no text is copied."""
+def _kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows where ``keep`` holds, renumbered, text as categoricals: parsed text already
+    is one, text a derivation adds is encoded (the columns side by side); only codes are
+    then filtered, no text is copied."""
 
     def kept(name: str):
         column = frame[name]
         if _is_text(column):
-            encoded = results[name].categorical() if name in results else None
-            column = as_categorical(column) if encoded is None else encoded
+            column = as_categorical(column)
         return column.array[keep]
 
     return pd.DataFrame(dict(zip(frame.columns, in_parallel(kept, frame.columns), strict=True)))
@@ -128,6 +126,10 @@ def _kept_rows(frame: pd.DataFrame, keep: np.ndarray, results: dict[str, Parsed]
 
 def _is_text(column: pd.Series) -> bool:
     return isinstance(column.dtype, pd.StringDtype)
+
+
+def _is_categorical(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.CategoricalDtype)
 
 
 def _parse_column(frame: pd.DataFrame, column, context: Context) -> tuple[Parsed, list]:
@@ -157,8 +159,12 @@ def _check_model(typed: pd.DataFrame, parsed: np.ndarray, name: str) -> tuple:
 
     Every row is checked, without copying the frame; what is found in a row that did not
     parse is left out. Such a row holds no value in the model's unique columns and 0 in its
-    whole-number columns while checked, so that it changes nothing found in another row."""
+    whole-number columns while checked, so that it changes nothing found in another row.
+    Text is checked as the categoricals the parsers give: the model's checks of its values
+    hold, its type (text) is not checked."""
     model = CLEAN_MODELS[name].to_schema()
+    categorical = [column for column in typed if _is_categorical(typed[column])]
+    model = model.update_columns({column: {"dtype": None} for column in categorical})
     unparsed = ~parsed
     if unparsed.any():
         typed = typed.assign(

@@ -1,7 +1,8 @@
 """Parsing a raw text column by its kind, vectorised: each distinct text is parsed once.
 
 A parser takes the column's text (missing where empty) and returns the parsed values and a
-mask of the texts it could not parse. ``PARSERS`` maps the kinds of ``bibanalyse.sources``.
+mask of the texts it could not parse; text values come as categoricals (each distinct text
+held once, rows as codes). ``PARSERS`` maps the kinds of ``bibanalyse.sources``.
 """
 
 from __future__ import annotations
@@ -49,21 +50,10 @@ class Context:
 
 @dataclass(frozen=True)
 class Parsed:
-    values: pd.Series
+    values: pd.Series  # text as a categorical
     bad: np.ndarray  # True where a text was given but could not be parsed
     problem: str  # what is wrong with a bad text, e.g. "not a date"
     shows_value: bool = True  # False for personal data: the message leaves the text out
-    encoding: tuple[np.ndarray, list] | None = None  # parsed per distinct text: (codes, values)
-
-    def categorical(self) -> pd.Series | None:
-        """Text values as a categorical made from the parse's own encoding (no text is
-        encoded again); None for other values, or values not parsed per distinct text."""
-        if self.encoding is None or not isinstance(self.values.dtype, pd.StringDtype):
-            return None
-        codes, parsed = self.encoding
-        positions, categories = pd.factorize(pd.Series(parsed, dtype="str"))
-        categories = pa.array(categories.tolist(), type=pa.large_string())
-        return _categorical(np.append(positions, -1)[codes], categories, self.values)
 
 
 Parser = Callable[[pd.Series, Context], Parsed]
@@ -71,11 +61,14 @@ Parser = Callable[[pd.Series, Context], Parsed]
 
 def distinct_codes(text: pd.Series) -> tuple[np.ndarray, list[str]]:
     """The distinct texts in order of appearance and each row's position among them (-1 where
-    missing), as ``pd.factorize`` gives them, computed by Arrow's dictionary encoding.
+    missing), as ``pd.factorize`` gives them, computed by Arrow's dictionary encoding; of a
+    categorical, its categories and codes.
 
     >>> distinct_codes(pd.Series(["b", None, "a", "b"], dtype="str"))
     (array([ 0, -1,  1,  0], dtype=int32), ['b', 'a'])
     """
+    if isinstance(text.dtype, pd.CategoricalDtype):
+        return text.cat.codes.to_numpy(), text.cat.categories.tolist()
     codes, distinct = _dictionary_encoded(text)
     return codes, distinct.to_pylist()
 
@@ -86,6 +79,8 @@ def as_categorical(text: pd.Series) -> pd.Series:
     >>> as_categorical(pd.Series(["b", None, "a", "b"], dtype="str")).tolist()
     ['b', nan, 'a', 'b']
     """
+    if isinstance(text.dtype, pd.CategoricalDtype):
+        return text
     codes, distinct = _dictionary_encoded(text)
     return _categorical(codes, distinct, text)
 
@@ -112,9 +107,14 @@ def _dictionary_encoded(text: pd.Series) -> tuple[np.ndarray, pa.Array]:
     return np.concatenate([np.zeros(0, dtype=np.int32), *codes]), distinct
 
 
-def _spread(distinct_values: list, codes: np.ndarray, dtype: str, index: pd.Index) -> pd.Series:
-    """Each row's value from the values of the distinct texts (missing where ``codes`` is -1)."""
-    return pd.Series(pd.array([*distinct_values, None], dtype=dtype)[codes], index=index)
+def _spread(distinct_values: list, codes: np.ndarray, dtype: str, like: pd.Series) -> pd.Series:
+    """Each row's value from the values of the distinct texts (missing where ``codes`` is -1),
+    with the index of ``like``; text as a categorical (texts that parse alike: one category)."""
+    if dtype == "str":
+        positions, categories = pd.factorize(pd.Series(distinct_values, dtype="str"))
+        categories = pa.array(categories.tolist(), type=pa.large_string())
+        return _categorical(np.append(positions, -1)[codes], categories, like)
+    return pd.Series(pd.array([*distinct_values, None], dtype=dtype)[codes], index=like.index)
 
 
 def _parsed_per_distinct(
@@ -129,8 +129,7 @@ def _parsed_per_distinct(
     codes, distinct = distinct_codes(text)
     parsed = [parse(value) for value in distinct]
     bad = np.array([value is None for value in parsed] + [False])[codes]
-    values = _spread(parsed, codes, dtype, text.index)
-    return Parsed(values, bad, problem, shows_value, encoding=(codes, parsed))
+    return Parsed(_spread(parsed, codes, dtype, text), bad, problem, shows_value)
 
 
 def _date(value: str) -> dt.datetime | None:
@@ -204,7 +203,7 @@ def _lookup(table: dict[str, str]) -> Callable[[str], str | None]:
 
 
 def parse_text(text: pd.Series, context: Context) -> Parsed:
-    return Parsed(text.astype("str"), np.zeros(len(text), dtype=bool), "")
+    return Parsed(as_categorical(text), np.zeros(len(text), dtype=bool), "")
 
 
 def parse_date(text: pd.Series, context: Context) -> Parsed:
@@ -320,9 +319,8 @@ def parse_member(text: pd.Series, context: Context) -> Parsed:
     new = pd.Series(list(set(numbers) - context.pseudonyms.keys()), dtype="str")
     context.pseudonyms.update(zip(new, pseudonymise(new, context.key), strict=True))
     pseudonyms = [context.pseudonyms[number] for number in numbers]
-    values = _spread(pseudonyms, codes, "str", text.index)
-    no_bad = np.zeros(len(text), dtype=bool)
-    return Parsed(values, no_bad, "", shows_value=False, encoding=(codes, pseudonyms))
+    values = _spread(pseudonyms, codes, "str", text)
+    return Parsed(values, np.zeros(len(text), dtype=bool), "", shows_value=False)
 
 
 def parse_birthdate(text: pd.Series, context: Context) -> Parsed:
