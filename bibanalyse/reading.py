@@ -331,19 +331,14 @@ def _without_empty_rows(path, frame, lines, empty, malformed_texts, malformed_li
 
 
 def _read_excel(path: Path, source: Source) -> RawTable:
-    import openpyxl  # slow to import; only Excel files need it
+    from python_calamine import CalamineWorkbook  # only Excel files need it
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is no workbook
+        sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
+        cells = sheet.to_python(skip_empty_area=False)  # from A1: row numbers as in Excel
+    except Exception as error:  # calamine raises many kinds for a file that is no workbook
         raise UnreadableFileError(f"{path}: not a readable Excel workbook: {error}") from error
-    try:
-        rows = [
-            [_cell_text(value) for value in row]
-            for row in workbook.worksheets[0].iter_rows(values_only=True)
-        ]
-    finally:
-        workbook.close()
+    rows = [[_cell_text(value) for value in row] for row in cells]
     header_index, _, names = _find_header(path, source, [rows[:HEADER_SEARCH_LINES]])
     width = len(names)
     body = [(row + [None] * width)[:width] for row in rows[header_index + 1 :]]
@@ -361,8 +356,8 @@ def _read_excel(path: Path, source: Source) -> RawTable:
 
 
 def _cell_text(value: object) -> str | None:
-    """An Excel cell as the text an export would hold."""
-    if value is None:
+    """An Excel cell as the text an export would hold (an empty cell: None)."""
+    if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")

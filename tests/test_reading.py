@@ -84,6 +84,23 @@ def test_excel_with_title_row_and_dates(tmp_path):
     assert list(raw.lines) == [4, 6]
 
 
+def test_excel_cells_read_as_the_text_an_export_holds(tmp_path):
+    path = tmp_path / "uitleenacties.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    headers = ["Datum", "Tijd", "Actie", "Vestiging", "Exemplaarnummer", "Plaatsing"]
+    sheet.append([*headers, "Lenersnummer"])
+    sheet.append([dt.datetime(2024, 3, 5, 14, 15), dt.time(9, 30), 1.0, "Heemstede", 31.5, "AP", 7])
+    sheet.append([dt.date(2024, 3, 6), "", 2, " Heemstede ", 31146582275660, "  ", 8])
+    workbook.save(path)
+    frame = read_raw(path, LOANS).frame
+    columns = ["datum", "tijd", "actie", "vestiging", "exemplaarnummer", "plaatsing"]
+    assert frame[columns].astype(object).where(frame[columns].notna(), None).values.tolist() == [
+        ["2024-03-05 14:15:00", "09:30:00", "1", "Heemstede", "31.5", "AP"],
+        ["2024-03-06", None, "2", "Heemstede", "31146582275660", None],
+    ]
+
+
 def test_missing_required_column_names_file_and_column(tmp_path):
     path = tmp_path / "loans.csv"
     path.write_text("Datum,Actie,Vestiging,Exemplaarnummer,Lenersnummer\n")
