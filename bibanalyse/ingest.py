@@ -368,14 +368,17 @@ def _equal_rows(codes, rows: np.ndarray, others: np.ndarray) -> np.ndarray:
 def _order_by_codes(codes, order, keys, unlike: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``order`` with the rows of each key that holds ``unlike`` rows (a row unlike the one
     before it, with the same key) sorted by their codes, then row number: equal rows meet.
-    Also returns the positions so ordered."""
-    key_number = np.cumsum(np.concatenate(([True], keys[1:] != keys[:-1]))) - 1
-    mixed = np.zeros(key_number[-1] + 1, dtype=bool)
-    mixed[key_number[unlike]] = True
-    positions = np.flatnonzero(mixed[key_number])
+    Also returns the positions so ordered. Such keys are rare: their positions are found
+    in ``keys`` (sorted) by bisection."""
+    mixed_keys = np.unique(keys[unlike])
+    starts = np.searchsorted(keys, mixed_keys, side="left")
+    counts = np.searchsorted(keys, mixed_keys, side="right") - starts
+    run_offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    positions = np.arange(counts.sum()) + run_offsets
+    key_number = np.repeat(np.arange(len(mixed_keys)), counts)
     rows = order[positions]
     columns = (codes[index][rows] for index in reversed(range(len(codes))))  # one at a time
-    by = [rows, *columns, key_number[positions]]
+    by = [rows, *columns, key_number]
     order = order.copy()
     order[positions] = rows[np.lexsort(by)]
     return order, positions
