@@ -47,7 +47,7 @@ def _raw_personal_values(settings) -> set[str]:
     other_dates = _tokens(raw.drop(columns=column["geboortedatum"]).to_csv())
     for export in settings.raw_dir.rglob("*"):
         if export.suffix == ".xlsx":
-            other_dates |= _tokens(pd.read_excel(export, dtype=str).to_csv())
+            other_dates |= _tokens(pd.read_excel(export, dtype=str, engine="calamine").to_csv())
         elif export.suffix == ".csv" and export != path:
             other_dates |= _tokens(export.read_text(encoding="utf-8", errors="replace"))
     return numbers | postcodes | (births - other_dates)
