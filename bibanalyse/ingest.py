@@ -17,6 +17,7 @@ plain frame.
 
 from __future__ import annotations
 
+import base64
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -504,8 +505,9 @@ def _write_parquet(
 ) -> None:
     """Write the rows of ``table`` at ``positions`` (default: all, in order), taken row
     group by row group. Dictionary-encoded text goes to Parquet's own dictionaries without
-    being decoded; the Arrow schema is not stored, so it reads back as plain text (and the
-    pandas metadata, that of the plain frame, gives the frame's types)."""
+    being decoded, each row group's with only the values it holds; the schema stored is
+    that of plain text, with the pandas metadata ``table`` carries, so the file reads back
+    as the plain frame."""
     if isinstance(table, pd.DataFrame):
         table = pa.Table.from_pandas(table, preserve_index=False)
     if positions is None:
@@ -518,7 +520,48 @@ def _write_parquet(
     ) as writer:
         for start in range(0, max(len(positions), 1), ROW_GROUP_SIZE):
             rows = table.take(positions[start : start + ROW_GROUP_SIZE])
-            writer.write_table(rows, row_group_size=ROW_GROUP_SIZE)
+            columns = [_used_only(column) for column in rows.columns]
+            writer.write_table(pa.table(columns, schema=rows.schema), row_group_size=ROW_GROUP_SIZE)
+        writer.add_key_value_metadata(_plain_schema_metadata(table.schema))
+
+
+def _plain_schema_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
+    """The file metadata that ``store_schema`` would give a table of ``schema`` with plain
+    text: the Arrow schema (base64 of its IPC form, under ``ARROW:schema``) and the
+    schema's own metadata (pandas')."""
+    plain = pa.schema(
+        [
+            field.with_type(field.type.value_type) if pa.types.is_dictionary(field.type) else field
+            for field in schema
+        ],
+        metadata=schema.metadata,
+    )
+    return {**(schema.metadata or {}), b"ARROW:schema": base64.b64encode(plain.serialize())}
+
+
+def _used_only(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary-encoded ``column`` with only the values its rows use (a row group of the
+    loans uses a third of the values of the whole table); other columns as they are.
+
+    >>> column = pa.chunked_array([pa.array(["a", "b", "c"]).dictionary_encode().take([2, 0])])
+    >>> _used_only(column).chunk(0).dictionary.to_pylist()
+    ['a', 'c']
+    """
+    if not pa.types.is_dictionary(column.type):
+        return column
+    array = _one_chunk(column)
+    codes = _index_codes(array.indices)
+    used = np.zeros(len(array.dictionary) + 1, dtype=bool)  # the last: missing (-1)
+    used[codes] = True
+    used = used[:-1]
+    if used.all():
+        return column
+    new_codes = np.append(np.cumsum(used, dtype=np.int32) - 1, -1)[codes]
+    indices = pa.array(new_codes, mask=codes < 0 if array.null_count else None)
+    dictionary = array.dictionary.filter(pa.array(used))
+    return pa.chunked_array(
+        [pa.DictionaryArray.from_arrays(indices.cast(array.type.index_type), dictionary)]
+    )
 
 
 def _is_text(kind: pa.DataType) -> bool:

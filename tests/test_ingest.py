@@ -260,3 +260,27 @@ def test_a_column_empty_in_one_file_and_filled_in_another(with_branches):
     loans = read(with_branches, "uitleenacties")
     assert loans["titelnummer"].isna().tolist() == [True, False]
     assert loans["titelnummer"].iloc[1] == "T9" and loans["titelnummer"].dtype == "str"
+
+
+def test_a_row_group_keeps_only_the_text_values_it_uses():
+    import pyarrow as pa
+
+    text = pa.array(["a", "b", None, "c", "d"]).dictionary_encode()
+    rows = pa.chunked_array([text.take([3, 2, 1, 3])])  # c, missing, b, c
+    compacted = ingest_module._used_only(rows).chunk(0)
+    assert compacted.dictionary.to_pylist() == ["b", "c"]
+    assert compacted.to_pylist() == ["c", None, "b", "c"]
+    assert compacted.type == rows.type
+
+
+def test_processed_data_reads_back_with_the_clean_types(with_branches):
+    header = "Datum;Vestiging;Kanaal;Bereik\n"
+    write_raw(with_branches, "communicatie", "c.csv", header + "01-07-2024;Heemstede;Krant;\n")
+    ingest(with_branches)
+    path = with_branches.processed_dir / "communicatie.parquet"
+    posts = pd.read_parquet(path)
+    assert posts["bereik"].dtype == "Int64" and posts["bereik"].isna().all()  # not float NaN
+    assert posts["kanaal"].dtype == "str" and posts["kanaal"].tolist() == ["Krant"]
+    import pyarrow.parquet as pq
+
+    assert str(pq.read_schema(path).field("kanaal").type) == "large_string"  # as held in pandas
