@@ -79,8 +79,6 @@ def as_categorical(text: pd.Series) -> pd.Series:
     >>> as_categorical(pd.Series(["b", None, "a", "b"], dtype="str")).tolist()
     ['b', nan, 'a', 'b']
     """
-    if isinstance(text.dtype, pd.CategoricalDtype):
-        return text
     codes, distinct = _dictionary_encoded(text)
     return _categorical(codes, distinct, text)
 
