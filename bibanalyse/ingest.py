@@ -9,10 +9,11 @@ was. Raw files are only read.
 A source's files are read and cleaned one at a time; each file's kept rows are held
 compactly (text dictionary-encoded) and its text let go before the next file is read. The
 rest of a source's work is done on a thread of its own while the next source's files are
-cleaned: the files' rows are combined, the duplicates left out (exactly: a hash sort brings
-equal rows together, then neighbours are compared in full), and the rows sorted and written
-row group by row group, text still dictionary-encoded, to a file that reads back as the
-plain frame.
+cleaned: the files' rows are combined and sorted, then written part by part (about a row
+group each; equal rows share their sort key, so a part holds all copies of a row), each
+part's duplicates left out while the part before it is written (exactly: a hash sort
+brings equal rows together, then neighbours are compared in full). Text stays
+dictionary-encoded to the file, which reads back as the plain frame.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from __future__ import annotations
 import base64
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -190,9 +191,7 @@ def _finish_source(name: str, tables: list, accounts: list, staging: Path) -> li
     counts = [account.kept for account in accounts]
     rows = _combine(tables)
     file_numbers = np.repeat(np.arange(len(accounts), dtype=np.int32), counts)
-    duplicate = find_duplicates(_Codes(rows), file_numbers)
-    positions = _sorted_positions(rows, np.flatnonzero(~duplicate), name)
-    _write_parquet(rows, staging / f"{name}.parquet", positions)
+    duplicate = _write_without_duplicates(rows, file_numbers, name, staging / f"{name}.parquet")
     rejected = pd.concat([account.rejected for account in accounts], ignore_index=True)
     if len(rejected):
         _write_csv(rejected, staging / REJECTED_DIR / f"{name}.csv")
@@ -232,7 +231,7 @@ def _compacted(cleaned: CleanFile) -> tuple[pa.Table, _Account]:
 def _compact(frame: pd.DataFrame) -> pa.Table:
     """``frame`` (text as categoricals) as an Arrow table, text dictionary-encoded; its
     pandas metadata is that of the frame with plain text, as written (see
-    ``_write_parquet``)."""
+    ``_parquet_writer``)."""
     text = {
         name: column.cat.categories.dtype
         for name, column in frame.items()
@@ -418,43 +417,28 @@ def _later_copies_counted(same: np.ndarray, files: np.ndarray) -> np.ndarray:
     return copy < most_before[group]
 
 
-class _Codes(Sequence):
+def _row_codes(table: pa.Table) -> list[np.ndarray]:
     """Integer arrays, per column of ``table``, that are equal exactly where the values are
     (a missing value equal only to a missing value): dictionary indices for text, the values
-    otherwise. Each is made when asked for, so that one column's codes are held at a time."""
-
-    def __init__(self, table: pa.Table) -> None:
-        self._makers = [
-            maker for column in table.columns for maker in _code_makers(_one_chunk(column))
-        ]
-
-    def __len__(self) -> int:
-        return len(self._makers)
-
-    def __getitem__(self, index: int) -> np.ndarray:
-        return self._makers[index]()
+    otherwise (mostly views of the table's own buffers)."""
+    return [codes for column in table.columns for codes in _column_codes(_one_chunk(column))]
 
 
 def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
-def _code_makers(array: pa.Array) -> list[Callable[[], np.ndarray]]:
+def _column_codes(array: pa.Array) -> list[np.ndarray]:
     if pa.types.is_dictionary(array.type):
-        return [partial(_index_codes, array.indices)]
-    makers = []
-    if array.null_count:
-        makers.append(partial(_missing_codes, pc.is_null(array)))
-        array = pc.fill_null(array, pa.scalar(0).cast(array.type))
-    return [*makers, partial(_value_codes, array)]
+        return [_index_codes(array.indices)]
+    if not array.null_count:
+        return [_value_codes(array)]
+    filled = pc.fill_null(array, pa.scalar(0).cast(array.type))
+    return [pc.is_null(array).to_numpy(zero_copy_only=False), _value_codes(filled)]
 
 
 def _index_codes(indices: pa.Array) -> np.ndarray:
     return (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()
-
-
-def _missing_codes(missing: pa.BooleanArray) -> np.ndarray:
-    return missing.to_numpy(zero_copy_only=False)
 
 
 def _value_codes(values: pa.Array) -> np.ndarray:
@@ -465,13 +449,58 @@ def _value_codes(values: pa.Array) -> np.ndarray:
     return values.view(pa.int64()).to_numpy()  # whole numbers, dates and times
 
 
-def _sorted_positions(table: pa.Table, positions: np.ndarray, source: str) -> np.ndarray:
-    """``positions`` in the stable order of the source's sort columns (see ``ORDER_BY``)."""
+def _write_without_duplicates(table: pa.Table, files: np.ndarray, source: str, path: Path):
+    """Write the rows of ``table`` (``files``: each row's file, as ``find_duplicates``
+    wants) in the source's order, without the rows an earlier file holds; returns which
+    rows were left out. A part's duplicates are found on a helper thread while the part
+    before it is written."""
+    order = _sorted_rows(table, source)
+    codes = _row_codes(table)
+    duplicate = np.zeros(table.num_rows, dtype=bool)
+
+    def kept_rows(part: slice) -> np.ndarray:
+        in_order = order[part]
+        rows = np.sort(in_order)  # in file order
+        duplicate[rows] = find_duplicates([column[rows] for column in codes], files[rows])
+        return in_order[~duplicate[in_order]]
+
+    parts = _parts_of_equal_keys(table, order, source, ROW_GROUP_SIZE)
+    with _parquet_writer(path, table.schema) as write, ThreadPoolExecutor(1) as helper:
+        upcoming = helper.submit(kept_rows, parts[0])
+        for following in [*parts[1:], None]:
+            rows = upcoming.result()
+            if following is not None:
+                upcoming = helper.submit(kept_rows, following)
+            write(table.take(rows))
+    return duplicate
+
+
+def _sorted_rows(table: pa.Table, source: str) -> np.ndarray:
+    """The row numbers of ``table`` in the stable order of the source's sort columns (see
+    ``ORDER_BY``)."""
     order = ORDER_BY.get(source)
     if not order:
-        return positions
-    keys = table.select(order).take(positions)
-    return positions[pc.sort_indices(keys, [(name, "ascending") for name in order]).to_numpy()]
+        return np.arange(table.num_rows)
+    return pc.sort_indices(table.select(order), [(name, "ascending") for name in order]).to_numpy()
+
+
+def _parts_of_equal_keys(table: pa.Table, order: np.ndarray, source: str, size: int) -> list[slice]:
+    """``order`` cut into parts of about ``size`` rows, each cut at the first change of the
+    source's first sort column from there, so that equal rows fall in one part; one part
+    for a source without sort columns.
+
+    >>> table = pa.table({"datum": [3, 1, 1, 2, 2, 2]})  # in order: 1 1 | 2 2 2 | 3
+    >>> _parts_of_equal_keys(table, np.array([1, 2, 3, 4, 5, 0]), "ido", size=2)
+    [slice(0, 2, None), slice(2, 5, None), slice(5, 6, None)]
+    """
+    by = ORDER_BY.get(source)
+    if not by or len(order) <= size:
+        return [slice(0, len(order))]
+    keys = table[by[0]].take(order)
+    changes = np.flatnonzero(pc.fill_null(pc.not_equal(keys[1:], keys[:-1]), True)) + 1
+    found = np.searchsorted(changes, np.arange(size, len(order), size))
+    bounds = [0, *np.unique(changes[found[found < len(changes)]]).tolist(), len(order)]
+    return [slice(start, stop) for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _ingest_narratives(folder: Path, context: Context, staging: Path) -> list[FileReport]:
@@ -494,35 +523,34 @@ def _ingest_narratives(folder: Path, context: Context, staging: Path) -> list[Fi
         else pd.DataFrame({name: pd.Series([], dtype="str") for name in columns})
     )
     CLEAN_MODELS[NARRATIVES].validate(narratives)
-    _write_parquet(narratives, staging / f"{NARRATIVES}.parquet")
+    table = pa.Table.from_pandas(narratives, preserve_index=False)
+    with _parquet_writer(staging / f"{NARRATIVES}.parquet", table.schema) as write:
+        write(table)
     if rejected:
         _write_csv(pd.DataFrame(rejected), staging / REJECTED_DIR / f"{NARRATIVES}.csv")
     return reports
 
 
-def _write_parquet(
-    table: pa.Table | pd.DataFrame, path: Path, positions: np.ndarray | None = None
-) -> None:
-    """Write the rows of ``table`` at ``positions`` (default: all, in order), taken row
-    group by row group. Dictionary-encoded text goes to Parquet's own dictionaries without
-    being decoded, each row group's with only the values it holds; the schema stored is
-    that of plain text, with the pandas metadata ``table`` carries, so the file reads back
-    as the plain frame."""
-    if isinstance(table, pd.DataFrame):
-        table = pa.Table.from_pandas(table, preserve_index=False)
-    if positions is None:
-        positions = np.arange(table.num_rows)
-    ranged = [field.name for field in table.schema if not _is_text(field.type)]
+@contextmanager
+def _parquet_writer(path: Path, schema: pa.Schema) -> Iterator[Callable[[pa.Table], None]]:
+    """A function that writes rows of ``schema`` to ``path`` as the next row groups.
+    Dictionary-encoded text goes to Parquet's own dictionaries without being decoded, each
+    row group's with only the values it holds; the schema stored is that of plain text,
+    with the pandas metadata ``schema`` carries, so the file reads back as the plain
+    frame."""
+    ranged = [field.name for field in schema if not _is_text(field.type)]
     # Min/max per row group let filters skip row groups by date or number; for text they
     # skip nothing (a row group holds every branch) and cost a tenth of the write.
     with pq.ParquetWriter(
-        path, table.schema, compression="zstd", write_statistics=ranged, store_schema=False
+        path, schema, compression="zstd", write_statistics=ranged, store_schema=False
     ) as writer:
-        for start in range(0, max(len(positions), 1), ROW_GROUP_SIZE):
-            rows = table.take(positions[start : start + ROW_GROUP_SIZE])
+
+        def write(rows: pa.Table) -> None:
             columns = [_used_only(column) for column in rows.columns]
-            writer.write_table(pa.table(columns, schema=rows.schema), row_group_size=ROW_GROUP_SIZE)
-        writer.add_key_value_metadata(_plain_schema_metadata(table.schema))
+            writer.write_table(pa.table(columns, schema=schema), row_group_size=ROW_GROUP_SIZE)
+
+        yield write
+        writer.add_key_value_metadata(_plain_schema_metadata(schema))
 
 
 def _plain_schema_metadata(schema: pa.Schema) -> dict[bytes, bytes]:

@@ -284,3 +284,19 @@ def test_processed_data_reads_back_with_the_clean_types(with_branches):
     import pyarrow.parquet as pq
 
     assert str(pq.read_schema(path).field("kanaal").type) == "large_string"  # as held in pandas
+
+
+def test_rows_written_in_many_parts_are_sorted_and_without_duplicates(with_branches, monkeypatch):
+    monkeypatch.setattr(ingest_module, "ROW_GROUP_SIZE", 2)  # 7 rows read: several parts
+    write_raw(with_branches, "uitleenacties", "a.csv", LOANS_ISO)
+    write_raw(with_branches, "uitleenacties", "b.csv", LOANS_DUTCH)
+    reports = {report.file: report for report in ingest(with_branches)}
+    b = reports["uitleenacties/b.csv"]
+    assert (b.kept, b.rejected, b.duplicates) == (1, 1, 2)
+    loans = read(with_branches, "uitleenacties")
+    assert loans["datum"].dt.day.tolist() == [30, 1, 2, 3]  # June 30, then July
+    assert loans["actie"].tolist() == ["uitlening", "verlenging", "uitlening", "inname"]
+    import pyarrow.parquet as pq
+
+    path = with_branches.processed_dir / "uitleenacties.parquet"
+    assert pq.ParquetFile(path).metadata.num_row_groups == 3  # cut where the day changes
