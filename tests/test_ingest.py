@@ -6,6 +6,8 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -263,8 +265,6 @@ def test_a_column_empty_in_one_file_and_filled_in_another(with_branches):
 
 
 def test_a_row_group_keeps_only_the_text_values_it_uses():
-    import pyarrow as pa
-
     text = pa.array(["a", "b", None, "c", "d"]).dictionary_encode()
     rows = pa.chunked_array([text.take([3, 2, 1, 3])])  # c, missing, b, c
     compacted = ingest_module._used_only(rows).chunk(0)
@@ -281,8 +281,6 @@ def test_processed_data_reads_back_with_the_clean_types(with_branches):
     posts = pd.read_parquet(path)
     assert posts["bereik"].dtype == "Int64" and posts["bereik"].isna().all()  # not float NaN
     assert posts["kanaal"].dtype == "str" and posts["kanaal"].tolist() == ["Krant"]
-    import pyarrow.parquet as pq
-
     assert str(pq.read_schema(path).field("kanaal").type) == "large_string"  # as held in pandas
 
 
@@ -296,7 +294,5 @@ def test_rows_written_in_many_parts_are_sorted_and_without_duplicates(with_branc
     loans = read(with_branches, "uitleenacties")
     assert loans["datum"].dt.day.tolist() == [30, 1, 2, 3]  # June 30, then July
     assert loans["actie"].tolist() == ["uitlening", "verlenging", "uitlening", "inname"]
-    import pyarrow.parquet as pq
-
     path = with_branches.processed_dir / "uitleenacties.parquet"
     assert pq.ParquetFile(path).metadata.num_row_groups == 3  # cut where the day changes
