@@ -83,7 +83,7 @@ class _Problems:
 
 def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> CleanFile:
     """Split one raw file of ``source`` into clean kept rows and rejected rows."""
-    raw_schema(source).validate(raw.frame, lazy=True)
+    raw_schema(source).validate(raw.frame, lazy=True, inplace=True)  # checks only: no copy
     problems = _Problems(len(raw.frame))
     results = _parse(raw.frame, source, context, problems)
     typed = pd.DataFrame({name: result.values for name, result in results.items()})
@@ -177,7 +177,7 @@ def _check_model(typed: pd.DataFrame, parsed: np.ndarray, name: str) -> tuple:
             }
         )
     try:
-        model.validate(_conform(typed, name), lazy=True)
+        model.validate(_conform(typed, name), lazy=True, inplace=True)  # no copy
     except pa.errors.SchemaErrors as errors:
         failures = errors.failure_cases
         if failures["index"].isna().any():  # a column-level failure is a bug, not bad data
