@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pandas as pd
 
 from bibanalyse.agreements import agreement_for
@@ -55,3 +59,18 @@ def test_unknown_municipality_exits_2(with_branches, capsys):
     _ingested(with_branches)
     assert main(["indicators", "--period", "2025-H1", "--municipality", "Lisse"]) == 2
     assert "Lisse" in capsys.readouterr().err
+
+
+def test_ingest_asks_numpy_for_no_huge_pages(with_branches):
+    # Read by NumPy at its import, so only a fresh process shows it.
+    probe = (
+        "from bibanalyse.cli import main; main(['ingest']); "
+        "from numpy._core.multiarray import _get_madvise_hugepage; "
+        "print(_get_madvise_hugepage())"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False"
