@@ -296,3 +296,11 @@ def test_rows_written_in_many_parts_are_sorted_and_without_duplicates(with_branc
     assert loans["actie"].tolist() == ["uitlening", "verlenging", "uitlening", "inname"]
     path = with_branches.processed_dir / "uitleenacties.parquet"
     assert pq.ParquetFile(path).metadata.num_row_groups == 3  # cut where the day changes
+
+
+@pytest.mark.parametrize("few_runs", [64, 1])  # merged as runs; sorted by Arrow
+def test_rows_are_sorted_stably_by_date_however_they_are_sorted(monkeypatch, few_runs):
+    monkeypatch.setattr(ingest_module, "FEW_RUNS", few_runs)
+    days = pa.array([2, 5, 9, 1, 5, 7, 5, 9], pa.int64()).cast(pa.timestamp("us"))  # 3 runs
+    order = ingest_module._sorted_rows(pa.table({"datum": days}), "uitleenacties")
+    assert order.tolist() == [3, 0, 1, 4, 6, 5, 2, 7]  # equal days keep their row order
