@@ -9,11 +9,11 @@ was. Raw files are only read.
 A source's files are read and cleaned one at a time; each file's kept rows are held
 compactly (text dictionary-encoded) and its text let go before the next file is read. The
 rest of a source's work is done on a thread of its own while the next source's files are
-cleaned: the files' rows are combined and sorted, then written part by part (about a row
-group each; equal rows share their sort key, so a part holds all copies of a row), each
-part's duplicates left out while the part before it is written (exactly: a hash sort
-brings equal rows together, then neighbours are compared in full). Text stays
-dictionary-encoded to the file, which reads back as the plain frame.
+cleaned: the rows are sorted and written part by part (about a row group each; equal rows
+share their sort key, so a part holds all copies of a row). Helper threads take each part's
+rows from the files and leave out its duplicates (exactly: a hash sort brings equal rows
+together, then neighbours are compared in full) while the parts before it are written.
+Text stays dictionary-encoded to the file, which reads back as the plain frame.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -46,7 +47,6 @@ from bibanalyse.reading import (
     WORKERS,
     RawTable,
     UnreadableFileError,
-    in_parallel,
     read_raw,
 )
 from bibanalyse.schemas import CLEAN_MODELS
@@ -190,9 +190,9 @@ def _finish_source(name: str, tables: list, accounts: list, staging: Path) -> li
     """Leave out the rows an earlier file holds, sort, write; returns the report per raw
     file. ``tables`` is emptied."""
     counts = [account.kept for account in accounts]
-    rows = _combine(tables)
     file_numbers = np.repeat(np.arange(len(accounts), dtype=np.int32), counts)
-    duplicate = _write_without_duplicates(rows, file_numbers, name, staging / f"{name}.parquet")
+    duplicate = _write_without_duplicates(tables, name, staging / f"{name}.parquet")
+    tables.clear()
     rejected = pd.concat([account.rejected for account in accounts], ignore_index=True)
     if len(rejected):
         _write_csv(rejected, staging / REJECTED_DIR / f"{name}.csv")
@@ -243,30 +243,27 @@ def _compact(frame: pd.DataFrame) -> pa.Table:
     return table.replace_schema_metadata(plain.metadata)
 
 
-def _narrowed(column: pa.DictionaryArray) -> pa.DictionaryArray:
-    """``column`` with the smallest index type that holds its dictionary."""
-    size = len(column.dictionary)
-    index = next(t for t in (pa.int8(), pa.int16(), pa.int32()) if size <= 2 ** (t.bit_width - 1))
-    return column.cast(pa.dictionary(index, column.type.value_type))
-
-
 def _combine(tables: list[pa.Table]) -> pa.Table:
-    """The rows of ``tables`` (same columns) in one table: each column one chunk, with one
-    dictionary for text. Built column by column, each released from ``tables`` (which is
-    emptied) once combined, so that at most one column is held twice."""
+    """The rows of ``tables`` (same columns) in one table: each column one chunk, text with
+    one dictionary (32-bit indices, as ``_wide`` gives). ``tables`` is emptied, each column
+    released once combined."""
     names, metadata = tables[0].column_names, tables[0].schema.metadata
     columns = []
     for name in names:
         chunks = [chunk for table in tables for chunk in table[name].chunks]
-        if pa.types.is_dictionary(chunks[0].type):
-            wide = pa.dictionary(pa.int32(), chunks[0].type.value_type)
-            column = pa.chunked_array([chunk.cast(wide) for chunk in chunks], wide)
-            columns.append(_narrowed(column.unify_dictionaries().combine_chunks()))
-        else:
-            columns.append(pa.chunked_array(chunks, chunks[0].type).combine_chunks())
+        kind = _wide(chunks[0].type)
+        column = pa.chunked_array([chunk.cast(kind) for chunk in chunks], kind)
+        if pa.types.is_dictionary(kind):
+            column = column.unify_dictionaries()
+        columns.append(column.combine_chunks())
         tables[:] = [table.drop_columns([name]) for table in tables]
     tables.clear()
     return pa.table(columns, names=names, metadata=metadata)
+
+
+def _wide(kind: pa.DataType) -> pa.DataType:
+    """``kind``, with 32-bit indices if it is dictionary-encoded (files differ in theirs)."""
+    return pa.dictionary(pa.int32(), kind.value_type) if pa.types.is_dictionary(kind) else kind
 
 
 def _empty(source: Source, context: Context) -> CleanFile:
@@ -306,30 +303,16 @@ def find_duplicates(codes: Sequence[np.ndarray], files: np.ndarray) -> np.ndarra
 
 def _row_hashes(codes: Sequence[np.ndarray], rows: int) -> np.ndarray:
     """A 64-bit hash of each row's codes (equal rows, equal hashes), mixed in column by
-    column, in place, each column's rows split among the cores."""
+    column, in place."""
     hashes = np.full(rows, 0x9E3779B97F4A7C15, dtype=np.uint64)
     scratch = np.empty_like(hashes)
     for column in codes:
-
-        def mix(part: slice, column=column) -> None:
-            _mix(hashes[part], column[part], scratch[part])
-
-        in_parallel(mix, _parts(rows))
+        scratch[:] = column
+        hashes ^= scratch
+        hashes *= np.uint64(0xBF58476D1CE4E5B9)
+        np.right_shift(hashes, np.uint64(31), out=scratch)
+        hashes ^= scratch
     return hashes
-
-
-def _mix(hashes: np.ndarray, column: np.ndarray, scratch: np.ndarray) -> None:
-    scratch[:] = column
-    hashes ^= scratch
-    hashes *= np.uint64(0xBF58476D1CE4E5B9)
-    np.right_shift(hashes, np.uint64(31), out=scratch)
-    hashes ^= scratch
-
-
-def _parts(rows: int) -> list[slice]:
-    """``rows`` in as many consecutive parts as there are workers."""
-    bounds = np.linspace(0, rows, WORKERS + 1).astype(int)
-    return [slice(start, stop) for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _order_by_hash(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -354,15 +337,10 @@ def _same_as_previous(codes, order, keys) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _equal_rows(codes, rows: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """Whether each row in ``rows`` equals the one in ``others`` beside it, in every column
-    (each column's rows split among the cores)."""
+    """Whether each row in ``rows`` equals the one in ``others`` beside it, in every column."""
     equal = np.ones(len(rows), dtype=bool)
     for column in codes:
-
-        def compare(part: slice, column=column) -> None:
-            equal[part] &= column[rows[part]] == column[others[part]]
-
-        in_parallel(compare, _parts(len(rows)))
+        equal &= column[rows] == column[others]
     return equal
 
 
@@ -450,41 +428,64 @@ def _value_codes(values: pa.Array) -> np.ndarray:
     return values.view(pa.int64()).to_numpy()  # whole numbers, dates and times
 
 
-def _write_without_duplicates(table: pa.Table, files: np.ndarray, source: str, path: Path):
-    """Write the rows of ``table`` (``files``: each row's file, as ``find_duplicates``
-    wants) in the source's order, without the rows an earlier file holds; returns which
-    rows were left out. A part's duplicates are found on a helper thread while the part
-    before it is written."""
-    order = _sorted_rows(table, source)
-    codes = _row_codes(table)
-    duplicate = np.zeros(table.num_rows, dtype=bool)
+def _write_without_duplicates(tables: list[pa.Table], source: str, path: Path) -> np.ndarray:
+    """Write the rows of ``tables`` (a source's files, in order) in the source's order,
+    without the rows an earlier file holds; returns which rows (numbered through the
+    files) were left out.
 
-    def kept_rows(part: slice) -> np.ndarray:
-        in_order = order[part]
-        rows = np.sort(in_order)  # in file order
-        duplicate[rows] = find_duplicates([column[rows] for column in codes], files[rows])
-        return in_order[~duplicate[in_order]]
+    The rows are written in parts (see ``_parts_of_equal_keys``), each taken from the files
+    and made one table, its duplicates found, on helper threads while the parts before it
+    are written; a part of one file's rows has no duplicates."""
+    starts = np.cumsum([0, *(table.num_rows for table in tables)])
+    files = np.repeat(np.arange(len(tables), dtype=np.int32), np.diff(starts))
+    order, parts = _order_and_parts(tables, source, len(files))
+    duplicate = np.zeros(len(files), dtype=bool)
 
-    parts = _parts_of_equal_keys(table, order, source, ROW_GROUP_SIZE)
-    with _parquet_writer(path, table.schema) as write, ThreadPoolExecutor(1) as helper:
-        upcoming = helper.submit(kept_rows, parts[0])
-        for following in [*parts[1:], None]:
-            rows = upcoming.result()
-            if following is not None:
-                upcoming = helper.submit(kept_rows, following)
-            write(table.take(rows))
+    def kept_rows(part: slice) -> pa.Table:
+        rows = np.sort(order[part])  # in file order
+        bounds = np.searchsorted(rows, starts)
+        pieces = [
+            _used_values_only(table.take(rows[low:high] - start))
+            for table, start, low, high in zip(tables, starts, bounds, bounds[1:], strict=False)
+            if high > low
+        ]
+        of_files = len(pieces)
+        table = _combine(pieces or [tables[0].slice(0, 0)])
+        if of_files > 1:
+            duplicate[rows] = find_duplicates(_row_codes(table), files[rows])
+        in_order = np.searchsorted(rows, order[part])  # positions in ``table``
+        return table.take(in_order[~duplicate[order[part]]])
+
+    schema = pa.schema([field.with_type(_wide(field.type)) for field in tables[0].schema])
+    schema = schema.with_metadata(tables[0].schema.metadata)
+    with _parquet_writer(path, schema) as write, ThreadPoolExecutor(WORKERS) as helpers:
+        upcoming = deque(helpers.submit(kept_rows, part) for part in parts[:WORKERS])
+        for following in parts[WORKERS:]:
+            write(upcoming.popleft().result())
+            upcoming.append(helpers.submit(kept_rows, following))
+        while upcoming:
+            write(upcoming.popleft().result())
     return duplicate
 
 
-def _sorted_rows(table: pa.Table, source: str) -> np.ndarray:
-    """The row numbers of ``table`` in the stable order of the source's sort columns (see
-    ``ORDER_BY``)."""
-    order = ORDER_BY.get(source)
-    if not order:
-        return np.arange(table.num_rows)
-    if len(order) == 1 and (values := _in_few_runs(table[order[0]])) is not None:
+def _order_and_parts(tables: list[pa.Table], source: str, rows: int):
+    """The row numbers (through ``tables``) in the stable order of the source's sort
+    columns (see ``ORDER_BY``), and that order cut in parts of about a row group, where
+    the first sort column changes; without sort columns, the rows as they are, one part."""
+    by = ORDER_BY.get(source)
+    if not by:
+        return np.arange(rows), [slice(0, rows)]
+    keys = pa.concat_tables([table.select(by) for table in tables])
+    order = _sorted_rows(keys)
+    return order, _parts_of_equal_keys(keys[by[0]], order, ROW_GROUP_SIZE)
+
+
+def _sorted_rows(keys: pa.Table) -> np.ndarray:
+    """The row numbers of ``keys`` (``int64``) in the stable order of its columns."""
+    if keys.num_columns == 1 and (values := _in_few_runs(keys.column(0))) is not None:
         return np.argsort(values, kind="stable")  # Timsort: about linear on a few runs
-    return pc.sort_indices(table.select(order), [(name, "ascending") for name in order]).to_numpy()
+    order = pc.sort_indices(keys, [(name, "ascending") for name in keys.column_names])
+    return order.cast(pa.int64()).to_numpy()  # row numbers as NumPy's own
 
 
 def _in_few_runs(column: pa.ChunkedArray) -> np.ndarray | None:
@@ -499,19 +500,17 @@ def _in_few_runs(column: pa.ChunkedArray) -> np.ndarray | None:
     return values if descents < FEW_RUNS else None
 
 
-def _parts_of_equal_keys(table: pa.Table, order: np.ndarray, source: str, size: int) -> list[slice]:
-    """``order`` cut into parts of about ``size`` rows, each cut at the first change of the
-    source's first sort column from there, so that equal rows fall in one part; one part
-    for a source without sort columns.
+def _parts_of_equal_keys(key: pa.ChunkedArray, order: np.ndarray, size: int) -> list[slice]:
+    """``order`` cut into parts of about ``size`` rows, each cut at the first change of
+    ``key`` from there, so that equal rows (which share their key) fall in one part.
 
-    >>> table = pa.table({"datum": [3, 1, 1, 2, 2, 2]})  # in order: 1 1 | 2 2 2 | 3
-    >>> _parts_of_equal_keys(table, np.array([1, 2, 3, 4, 5, 0]), "ido", size=2)
+    >>> key = pa.chunked_array([[3, 1, 1, 2, 2, 2]])  # in order: 1 1 | 2 2 2 | 3
+    >>> _parts_of_equal_keys(key, np.array([1, 2, 3, 4, 5, 0]), size=2)
     [slice(0, 2, None), slice(2, 5, None), slice(5, 6, None)]
     """
-    by = ORDER_BY.get(source)
-    if not by or len(order) <= size:
+    if len(order) <= size:
         return [slice(0, len(order))]
-    keys = table[by[0]].take(order)
+    keys = key.take(order)
     changes = np.flatnonzero(pc.fill_null(pc.not_equal(keys[1:], keys[:-1]), True)) + 1
     found = np.searchsorted(changes, np.arange(size, len(order), size))
     bounds = [0, *np.unique(changes[found[found < len(changes)]]).tolist(), len(order)]
@@ -561,8 +560,8 @@ def _parquet_writer(path: Path, schema: pa.Schema) -> Iterator[Callable[[pa.Tabl
     ) as writer:
 
         def write(rows: pa.Table) -> None:
-            columns = [_used_only(column) for column in rows.columns]
-            writer.write_table(pa.table(columns, schema=schema), row_group_size=ROW_GROUP_SIZE)
+            rows = _used_values_only(rows.cast(schema))
+            writer.write_table(rows, row_group_size=ROW_GROUP_SIZE)
 
         yield write
         writer.add_key_value_metadata(_plain_schema_metadata(schema))
@@ -580,6 +579,10 @@ def _plain_schema_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
         metadata=schema.metadata,
     )
     return {**(schema.metadata or {}), b"ARROW:schema": base64.b64encode(plain.serialize())}
+
+
+def _used_values_only(table: pa.Table) -> pa.Table:
+    return pa.table([_used_only(column) for column in table.columns], schema=table.schema)
 
 
 def _used_only(column: pa.ChunkedArray) -> pa.ChunkedArray:

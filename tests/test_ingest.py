@@ -302,5 +302,18 @@ def test_rows_written_in_many_parts_are_sorted_and_without_duplicates(with_branc
 def test_rows_are_sorted_stably_by_date_however_they_are_sorted(monkeypatch, few_runs):
     monkeypatch.setattr(ingest_module, "FEW_RUNS", few_runs)
     days = pa.array([2, 5, 9, 1, 5, 7, 5, 9], pa.int64()).cast(pa.timestamp("us"))  # 3 runs
-    order = ingest_module._sorted_rows(pa.table({"datum": days}), "uitleenacties")
+    order = ingest_module._sorted_rows(pa.table({"datum": days}))
     assert order.tolist() == [3, 0, 1, 4, 6, 5, 2, 7]  # equal days keep their row order
+
+
+def test_files_with_different_dictionaries_combine_to_one():
+    many = pa.array([f"t{n}" for n in range(300)]).dictionary_encode()  # 16-bit indices
+    few = pa.array(["t5", "x", None]).dictionary_encode().cast(pa.dictionary(pa.int8(), pa.utf8()))
+    tables = [
+        pa.table({"titel": many.cast(pa.dictionary(pa.int16(), pa.utf8()))}),
+        pa.table({"titel": few}),
+    ]
+    combined = ingest_module._combine(tables)["titel"].chunk(0)
+    assert combined.to_pylist() == [f"t{n}" for n in range(300)] + ["t5", "x", None]
+    assert len(combined.dictionary) == 301  # t5 once
+    assert tables == []
