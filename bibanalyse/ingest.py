@@ -435,7 +435,8 @@ def _write_without_duplicates(tables: list[pa.Table], source: str, path: Path) -
 
     The rows are written in parts (see ``_parts_of_equal_keys``), each taken from the files
     and made one table, its duplicates found, on helper threads while the parts before it
-    are written; a part of one file's rows has no duplicates."""
+    are written; a part of one file's rows has no duplicates. A part's text dictionaries
+    hold only the values its rows use (a duplicate uses no value its kept copy does not)."""
     starts = np.cumsum([0, *(table.num_rows for table in tables)])
     files = np.repeat(np.arange(len(tables), dtype=np.int32), np.diff(starts))
     order, parts = _order_and_parts(tables, source, len(files))
@@ -501,19 +502,22 @@ def _in_few_runs(column: pa.ChunkedArray) -> np.ndarray | None:
 
 
 def _parts_of_equal_keys(key: pa.ChunkedArray, order: np.ndarray, size: int) -> list[slice]:
-    """``order`` cut into parts of about ``size`` rows, each cut at the first change of
-    ``key`` from there, so that equal rows (which share their key) fall in one part.
+    """``order`` cut into parts of at most ``size`` rows where ``key`` changes, so that
+    equal rows (which share their key) fall in one part; a part is larger only where one
+    key holds more than ``size`` rows.
 
     >>> key = pa.chunked_array([[3, 1, 1, 2, 2, 2]])  # in order: 1 1 | 2 2 2 | 3
     >>> _parts_of_equal_keys(key, np.array([1, 2, 3, 4, 5, 0]), size=2)
     [slice(0, 2, None), slice(2, 5, None), slice(5, 6, None)]
     """
-    if len(order) <= size:
-        return [slice(0, len(order))]
     keys = key.take(order)
     changes = np.flatnonzero(pc.fill_null(pc.not_equal(keys[1:], keys[:-1]), True)) + 1
-    found = np.searchsorted(changes, np.arange(size, len(order), size))
-    bounds = [0, *np.unique(changes[found[found < len(changes)]]).tolist(), len(order)]
+    changes = np.append(changes, len(order))
+    bounds = [0]
+    while bounds[-1] < len(order):
+        last_fitting = np.searchsorted(changes, bounds[-1] + size, side="right") - 1
+        first_after = np.searchsorted(changes, bounds[-1], side="right")
+        bounds.append(int(changes[max(last_fitting, first_after)]))
     return [slice(start, stop) for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
@@ -548,10 +552,9 @@ def _ingest_narratives(folder: Path, context: Context, staging: Path) -> list[Fi
 @contextmanager
 def _parquet_writer(path: Path, schema: pa.Schema) -> Iterator[Callable[[pa.Table], None]]:
     """A function that writes rows of ``schema`` to ``path`` as the next row groups.
-    Dictionary-encoded text goes to Parquet's own dictionaries without being decoded, each
-    row group's with only the values it holds; the schema stored is that of plain text,
-    with the pandas metadata ``schema`` carries, so the file reads back as the plain
-    frame."""
+    Dictionary-encoded text goes to Parquet's own dictionaries without being decoded (so
+    give it only the values the rows use); the schema stored is that of plain text, with
+    the pandas metadata ``schema`` carries, so the file reads back as the plain frame."""
     ranged = [field.name for field in schema if not _is_text(field.type)]
     # Min/max per row group let filters skip row groups by date or number; for text they
     # skip nothing (a row group holds every branch) and cost a tenth of the write.
@@ -560,8 +563,7 @@ def _parquet_writer(path: Path, schema: pa.Schema) -> Iterator[Callable[[pa.Tabl
     ) as writer:
 
         def write(rows: pa.Table) -> None:
-            rows = _used_values_only(rows.cast(schema))
-            writer.write_table(rows, row_group_size=ROW_GROUP_SIZE)
+            writer.write_table(rows.cast(schema), row_group_size=ROW_GROUP_SIZE)
 
         yield write
         writer.add_key_value_metadata(_plain_schema_metadata(schema))

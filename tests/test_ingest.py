@@ -295,7 +295,8 @@ def test_rows_written_in_many_parts_are_sorted_and_without_duplicates(with_branc
     assert loans["datum"].dt.day.tolist() == [30, 1, 2, 3]  # June 30, then July
     assert loans["actie"].tolist() == ["uitlening", "verlenging", "uitlening", "inname"]
     path = with_branches.processed_dir / "uitleenacties.parquet"
-    assert pq.ParquetFile(path).metadata.num_row_groups == 3  # cut where the day changes
+    # cut where the day changes, at most 2 rows of the files each: 30 | 1 1 | 2 2 | 3
+    assert pq.ParquetFile(path).metadata.num_row_groups == 4
 
 
 @pytest.mark.parametrize("few_runs", [64, 1])  # merged as runs; sorted by Arrow
@@ -317,3 +318,18 @@ def test_files_with_different_dictionaries_combine_to_one():
     assert combined.to_pylist() == [f"t{n}" for n in range(300)] + ["t5", "x", None]
     assert len(combined.dictionary) == 301  # t5 once
     assert tables == []
+
+
+def test_each_row_group_holds_only_the_text_values_it_uses(with_branches, monkeypatch):
+    monkeypatch.setattr(ingest_module, "ROW_GROUP_SIZE", 2)
+    write_raw(with_branches, "uitleenacties", "a.csv", LOANS_ISO)
+    write_raw(with_branches, "uitleenacties", "b.csv", LOANS_DUTCH)
+    ingest(with_branches)
+    path = with_branches.processed_dir / "uitleenacties.parquet"
+    parquet = pq.ParquetFile(path, read_dictionary=["exemplaarnummer"])
+    sizes = []
+    for group in range(parquet.metadata.num_row_groups):
+        items = parquet.read_row_group(group, columns=["exemplaarnummer"]).column(0).chunk(0)
+        assert sorted(items.dictionary.to_pylist()) == sorted(set(items.to_pylist()))
+        sizes.append(len(items))
+    assert sizes == [1, 1, 1, 1]  # a day each, its copy in b.csv left out
