@@ -47,6 +47,7 @@ from bibanalyse.reading import (
     WORKERS,
     RawTable,
     UnreadableFileError,
+    missing_text,
     read_raw,
 )
 from bibanalyse.schemas import CLEAN_MODELS
@@ -267,7 +268,7 @@ def _wide(kind: pa.DataType) -> pa.DataType:
 
 
 def _empty(source: Source, context: Context) -> CleanFile:
-    frame = pd.DataFrame({column.name: pd.Series([], dtype="str") for column in source.columns})
+    frame = pd.DataFrame({column.name: missing_text(0) for column in source.columns})
     raw = RawTable(Path(), frame, pd.array([], dtype="Int64"))
     return clean_file(raw, source, context, "")
 

@@ -4,6 +4,10 @@
 encoding itself, maps the export's header names to the contract's columns and returns every
 data row as text with its line number, so that each can be accounted for. A file that cannot
 be read as a table at all raises ``UnreadableFileError``.
+
+Text is held as categoricals: each distinct text once (Arrow's dictionary encoding, for
+most columns done while the CSV is parsed), each row a code; trimming is done per distinct
+text.
 """
 
 from __future__ import annotations
@@ -22,14 +26,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bibanalyse.sources import Source
+from bibanalyse.sources import Column, Source
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 DELIMITERS = (";", ",", "\t")
 HEADER_SEARCH_LINES = 20
+CSV_BLOCK_SIZE = 1 << 24  # bytes Arrow parses at a time: a chunk of each column, per thread
 WORKERS = min(4, os.cpu_count() or 1)  # threads for work on columns, see in_parallel
 _BOM = b"\xef\xbb\xbf"
+_ENCODED_TEXT = pa.dictionary(pa.int32(), pa.large_string())
+# Kinds of column that may hold about as many texts as rows (identifiers, free text): read
+# as text, encoded after. Arrow encodes the others (dates, codes, branches) while parsing.
+_MANY_VALUED_KINDS = frozenset({"text", "list", "member", "birthdate", "postcode"})
 
 
 class UnreadableFileError(ValueError):
@@ -41,7 +50,7 @@ class RawTable:
     """The data rows of one raw file, as text, under the contract's column names."""
 
     path: Path
-    frame: pd.DataFrame  # str columns, missing where empty
+    frame: pd.DataFrame  # text as categoricals (see text_categorical), missing where empty
     lines: pd.arrays.IntegerArray  # each row's line (Excel: row) number; missing if unknown
     malformed: pd.DataFrame = field(  # rows that could not be split: line, text
         default_factory=lambda: pd.DataFrame({"line": pd.Series(dtype="Int64"), "text": []})
@@ -58,6 +67,17 @@ def in_parallel(function: Callable, items: Iterable) -> list:
     the work on a column is mostly Arrow's and NumPy's, which run outside Python's lock."""
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         return list(pool.map(function, items))
+
+
+def text_categorical(codes: np.ndarray, categories: pa.Array) -> pd.Categorical:
+    """Rows of text as a categorical: ``codes`` number the distinct texts ``categories``
+    (held by Arrow, as text also when there are none), -1 where missing."""
+    categories = pd.Index(categories.to_pandas(), dtype="str")
+    return pd.Categorical.from_codes(codes, categories=categories, validate=False)
+
+
+def missing_text(rows: int) -> pd.Categorical:
+    return text_categorical(np.full(rows, -1, dtype=np.int8), pa.array([], pa.large_string()))
 
 
 def read_raw(path: Path, source: Source) -> RawTable:
@@ -85,24 +105,30 @@ def _read_text(path: Path, source: Source) -> RawTable:
     header_index, delimiter, names = _find_header(path, source, candidates)
     body_start = start + sum(len(line) + 1 for line in head[: header_index + 1])
     malformed: list[str] = []
-    frame, empty = _to_frame(_parse(data, body_start, delimiter, names, malformed))
+    types = {column.name: _text_type(column) for column in source.columns}
+    frame, empty = _to_frame(_parse(data, body_start, delimiter, names, types, malformed))
     body = _Body(data, body_start, header_index + 2, crlf)
     return _with_line_numbers(path, body, frame, empty, malformed)
 
 
-def _parse(data: bytes, body_start: int, delimiter: str, names: list[str], malformed: list):
-    """The body's fields as text (missing where empty); a row that does not split into the
-    header's columns is left out, its text appended to ``malformed``."""
+def _text_type(column: Column) -> pa.DataType:
+    return pa.large_string() if column.kind in _MANY_VALUED_KINDS else _ENCODED_TEXT
+
+
+def _parse(data: bytes, body_start: int, delimiter: str, names: list, types: dict, malformed):
+    """The body's fields as text (missing where empty), of the ``types`` by name; a row that
+    does not split into the header's columns is left out, its text appended to
+    ``malformed``."""
     return pacsv.read_csv(
         pa.py_buffer(data).slice(min(body_start, len(data))),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=CSV_BLOCK_SIZE),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             newlines_in_values=data.find(b'"', body_start) >= 0,
             invalid_row_handler=lambda row: malformed.append(row.text) or "skip",
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.large_string() for name in names},
+            column_types={name: types.get(name, _ENCODED_TEXT) for name in names},
             include_columns=[name for name in names if not name.startswith("_")],
             strings_can_be_null=True,
             null_values=[""],
@@ -201,41 +227,39 @@ def _column_names(path: Path, source: Source, headers: list, where: str) -> list
 
 
 def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
-    """Trimmed text columns (empty -> missing), trimmed side by side, and a mask of rows
-    that are wholly empty."""
-    columns = dict(zip(table.column_names, in_parallel(_trimmed, table.columns), strict=True))
+    """The text columns as categoricals (see ``_as_categorical``, the columns side by
+    side), and a mask of the rows that are wholly empty."""
+    columns = in_parallel(_as_categorical, table.columns)
     empty = np.ones(table.num_rows, dtype=bool)
-    for column in columns.values():
-        empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
-    return pa.table(columns).to_pandas(), empty
+    for column in columns:
+        empty &= column.codes < 0
+    frame = pd.DataFrame(dict(zip(table.column_names, columns, strict=True)))
+    return frame.set_axis(pd.RangeIndex(table.num_rows)), empty  # also without columns
 
 
-def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    """``text`` without surrounding white space, empty texts missing; the column itself
-    (no copy) when nothing changes."""
-    if any(_may_have_surrounding_space(chunk) for chunk in text.chunks):
-        trimmed = pc.utf8_trim_whitespace(text)
-        if pc.sum(pc.binary_length(trimmed)) != pc.sum(pc.binary_length(text)):
-            text = trimmed
-    emptied = pc.equal(pc.binary_length(text), 0)
-    if pc.any(emptied).as_py():
-        text = pc.if_else(emptied, pa.scalar(None, text.type), text)
-    return text
+def _as_categorical(column: pa.ChunkedArray) -> pd.Categorical:
+    """A text column (dictionary-encoded or not) as a categorical of its texts trimmed,
+    empty texts missing: the distinct texts are trimmed and encoded anew (two may trim
+    alike)."""
+    if not pa.types.is_dictionary(column.type):
+        column = pa.chunked_array([pc.dictionary_encode(column.combine_chunks())])
+    elif column.num_chunks > 1:
+        column = column.unify_dictionaries()  # one dictionary for all the chunks
+    chunks = column.chunks or [pa.array([], _ENCODED_TEXT)]
+    texts = pc.dictionary_encode(_trimmed(chunks[0].dictionary))
+    new_codes = np.append(_codes(texts.indices), -1)  # the last: for missing
+    codes = np.concatenate([_codes(chunk.indices) for chunk in chunks])
+    return text_categorical(new_codes[codes], texts.dictionary)
 
 
-def _may_have_surrounding_space(text: pa.LargeStringArray) -> bool:
-    """Whether a value of ``text`` may start or end with white space: its first or last
-    byte is ASCII white space or control, or part of a non-ASCII character (which may be
-    white space). Read from Arrow's buffers, so much cheaper than trimming."""
-    _, offsets, data = text.buffers()
-    if data is None:
-        return False
-    ends = np.frombuffer(offsets, dtype=np.int64)[text.offset : text.offset + len(text) + 1]
-    starts, ends = ends[:-1], ends[1:]
-    filled = ends > starts
-    data = np.frombuffer(data, dtype=np.uint8)
-    edges = np.concatenate((data[starts[filled]], data[ends[filled] - 1]))
-    return bool(((edges <= ord(" ")) | (edges >= 0x80)).any())
+def _codes(indices: pa.Array) -> np.ndarray:
+    return (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()
+
+
+def _trimmed(texts: pa.Array) -> pa.Array:
+    """``texts`` without surrounding white space, empty texts missing."""
+    texts = pc.utf8_trim_whitespace(texts)
+    return pc.if_else(pc.equal(pc.binary_length(texts), 0), pa.scalar(None, texts.type), texts)
 
 
 @dataclass(frozen=True)
@@ -343,16 +367,13 @@ def _read_excel(path: Path, source: Source) -> RawTable:
     width = len(names)
     body = [(row + [None] * width)[:width] for row in rows[header_index + 1 :]]
     lines = pd.array(np.arange(header_index + 2, header_index + 2 + len(body)), dtype="Int64")
-    frame = pd.DataFrame(body, columns=names, dtype="str")
-    frame = frame[[name for name in names if not name.startswith("_")]]
-    frame = frame.apply(lambda column: column.str.strip().mask(column.str.strip() == ""))
-    empty = frame.isna().all(axis=1).to_numpy()
-    return RawTable(
-        path=path,
-        frame=frame[~empty].reset_index(drop=True),
-        lines=lines[~empty],
-        blank_lines=int(empty.sum()),
-    )
+    columns = {
+        name: pa.array([row[at] for row in body], pa.large_string())
+        for at, name in enumerate(names)
+        if not name.startswith("_")
+    }
+    frame, empty = _to_frame(pa.table(columns))
+    return _without_empty_rows(path, frame, lines, empty, [], [], 0)
 
 
 def _cell_text(value: object) -> str | None:

@@ -17,10 +17,12 @@ OptionalInt = Series[pd.Int64Dtype]
 
 
 def raw_schema(source: Source) -> pa.DataFrameSchema:
-    """The raw state of a source: text columns, the required ones present."""
+    """The raw state of a source: its columns, the required ones present. Their type is
+    not checked: the reader gives text as categoricals, and pandera would check those
+    category by category."""
     return pa.DataFrameSchema(
         {
-            column.name: pa.Column(str, nullable=True, required=column.required)
+            column.name: pa.Column(None, nullable=True, required=column.required)
             for column in source.columns
         },
         name=f"raw {source.name}",

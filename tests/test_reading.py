@@ -7,6 +7,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from bibanalyse import reading
 from bibanalyse.reading import UnreadableFileError, read_raw
 from bibanalyse.sources import SOURCES
 
@@ -45,6 +46,27 @@ def test_unlisted_columns_are_ignored_and_values_trimmed(tmp_path):
     path.write_text("Vestiging,Opmerking,Gemeente\n  Zandvoort ,x, Zandvoort\n")
     raw = read_raw(path, BRANCHES)
     assert raw.frame.to_dict("records") == [{"vestiging": "Zandvoort", "gemeente": "Zandvoort"}]
+
+
+def test_texts_alike_but_for_spaces_are_one_value_and_blanks_are_missing(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_text("Vestiging;Gemeente\n Heemstede;X\nHeemstede ;  \nHeemstede;Y\n")
+    column = read_raw(path, BRANCHES).frame["gemeente"], read_raw(path, BRANCHES).frame["vestiging"]
+    assert column[0].isna().tolist() == [False, True, False]
+    assert column[1].tolist() == ["Heemstede"] * 3
+    assert list(column[1].cat.categories) == ["Heemstede"]
+
+
+def test_a_file_parsed_in_many_blocks_reads_as_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading, "CSV_BLOCK_SIZE", 64)  # a line or two per block
+    branches = ["Bennebroek", "Aerdenhout", "Heemstede", "Zandvoort"]
+    rows = [(f"0{n % 7 + 1}-07-2024", branches[(n * 3) % 4] if n % 5 else "") for n in range(40)]
+    header = "Datum;Actie;Vestiging;Exemplaarnummer;Plaatsing;Lenersnummer\n"
+    path = tmp_path / "loans.csv"
+    path.write_text(header + "".join(f"{day};1;{branch};E1;ROM;21\n" for day, branch in rows))
+    frame = read_raw(path, LOANS).frame
+    assert frame["datum"].tolist() == [day for day, _ in rows]
+    assert frame["vestiging"].astype("str").fillna("").tolist() == [b for _, b in rows]
 
 
 def test_line_numbers_account_for_blank_delimiter_only_and_malformed_lines(tmp_path):

@@ -18,7 +18,7 @@ from bibanalyse.cleaning.collection import add_youth_flag
 from bibanalyse.cleaning.columns import PARSERS, Context, Parsed, as_categorical
 from bibanalyse.cleaning.loans import add_moment_and_youth
 from bibanalyse.cleaning.subscriptions import add_youth_subscription_flag
-from bibanalyse.reading import RawTable, in_parallel
+from bibanalyse.reading import RawTable, in_parallel, missing_text
 from bibanalyse.schemas import CLEAN_MODELS, raw_schema
 from bibanalyse.sources import Source
 
@@ -134,7 +134,7 @@ def _is_categorical(column: pd.Series) -> bool:
 
 def _parse_column(frame: pd.DataFrame, column, context: Context) -> tuple[Parsed, list]:
     """A column parsed, and its problems: (row positions, message per position) pairs."""
-    text = frame[column.name] if column.name in frame else _missing_text(len(frame))
+    text = frame[column.name] if column.name in frame else pd.Series(missing_text(len(frame)))
     result = PARSERS[column.kind](text, context)
     header = column.headers[0]
     bad_positions = np.flatnonzero(result.bad)
@@ -147,10 +147,6 @@ def _parse_column(frame: pd.DataFrame, column, context: Context) -> tuple[Parsed
         missing = np.flatnonzero(text.isna().to_numpy())
         findings.append((missing, [f"{header}: missing"] * len(missing)))
     return result, findings
-
-
-def _missing_text(rows: int) -> pd.Series:
-    return pd.Series([None] * rows, dtype="str")
 
 
 def _check_model(typed: pd.DataFrame, parsed: np.ndarray, name: str) -> tuple:

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bibanalyse.privacy import pseudonymise
+from bibanalyse.reading import text_categorical
 from bibanalyse.sources import normalise_header
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
@@ -79,16 +80,15 @@ def as_categorical(text: pd.Series) -> pd.Series:
     >>> as_categorical(pd.Series(["b", None, "a", "b"], dtype="str")).tolist()
     ['b', nan, 'a', 'b']
     """
+    if isinstance(text.dtype, pd.CategoricalDtype):
+        return text  # raw text is read as one
     codes, distinct = _dictionary_encoded(text)
     return _categorical(codes, distinct, text)
 
 
 def _categorical(codes: np.ndarray, categories: pa.Array, like: pd.Series) -> pd.Series:
-    """A categorical Series with the index and name of ``like``; the categories are held
-    by Arrow as text (also when there are none)."""
-    categories = pd.Index(categories.to_pandas(), dtype="str")
-    values = pd.Categorical.from_codes(codes, categories=categories, validate=False)
-    return pd.Series(values, index=like.index, name=like.name)
+    """A categorical Series (see ``text_categorical``) with the index and name of ``like``."""
+    return pd.Series(text_categorical(codes, categories), index=like.index, name=like.name)
 
 
 def _dictionary_encoded(text: pd.Series) -> tuple[np.ndarray, pa.Array]:
