@@ -39,6 +39,22 @@ def test_each_kind_of_wrong_row_is_rejected_with_its_reason(tmp_path):
     }
 
 
+def test_a_row_with_several_problems_gives_each_once_in_column_order(tmp_path):
+    cleaned = clean(
+        tmp_path,
+        "uitleenacties",
+        "Datum,Tijd,Actie,Vestiging,Exemplaarnummer,Plaatsing,Lenersnummer\n"
+        "05-03-2024,14:05,1,Heemstede,E1,JROM,2100011112222\n"
+        "31-02-2024,25:00,7,Heemstede,,JROM,2100011112222\n",
+    )
+    assert cleaned.rejected["reden"].tolist() == [
+        "Datum: not a date (use dd-mm-jjjj or jjjj-mm-dd) ('31-02-2024'); "
+        "Tijd: not a time of day (use uu:mm) ('25:00'); "
+        "Actie: unknown action code (expected 1, 2, 3 or their names) ('7'); "
+        "Exemplaarnummer: missing"
+    ]
+
+
 def test_kept_loans_are_typed_with_moment_youth_flag_and_pseudonym(tmp_path):
     cleaned = clean(
         tmp_path,

@@ -69,16 +69,14 @@ class _Problems:
 
     def reasons(self) -> pd.Series:
         """One text per problem row: its messages joined by ``; ``."""
-        if not self._positions:
-            return pd.Series([], dtype="str")
-        frame = pd.DataFrame(
-            {
-                "position": np.concatenate(self._positions),
-                "message": [m for messages in self._messages for m in messages],
-            }
-        )
-        messages = frame.groupby("position", sort=True)["message"]
-        return messages.agg(lambda texts: "; ".join(dict.fromkeys(texts))).astype("str")
+        positions = np.concatenate([np.zeros(0, dtype=int), *self._positions]).tolist()
+        messages = [message for messages in self._messages for message in messages]
+        per_row: dict[int, dict[str, None]] = {}  # a row's messages, in order, each once
+        pairs = zip(positions, messages, strict=True)
+        for position, message in sorted(pairs, key=lambda pair: pair[0]):
+            per_row.setdefault(position, {})[message] = None
+        texts = ["; ".join(row_messages) for row_messages in per_row.values()]
+        return pd.Series(texts, index=pd.Index(list(per_row), dtype=int), dtype="str")
 
 
 def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> CleanFile:
