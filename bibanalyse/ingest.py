@@ -444,19 +444,20 @@ def _write_without_duplicates(tables: list[pa.Table], source: str, path: Path) -
     duplicate = np.zeros(len(files), dtype=bool)
 
     def kept_rows(part: slice) -> pa.Table:
-        rows = np.sort(order[part])  # in file order
+        in_order = order[part]
+        if not len(in_order) or files[in_order.min()] == files[in_order.max()]:
+            file = files[in_order[0]] if len(in_order) else 0  # one file: no duplicates
+            return _combine([_used_values_only(tables[file].take(in_order - starts[file]))])
+        rows = np.sort(in_order)  # in file order
         bounds = np.searchsorted(rows, starts)
         pieces = [
             _used_values_only(table.take(rows[low:high] - start))
             for table, start, low, high in zip(tables, starts, bounds, bounds[1:], strict=False)
             if high > low
         ]
-        of_files = len(pieces)
-        table = _combine(pieces or [tables[0].slice(0, 0)])
-        if of_files > 1:
-            duplicate[rows] = find_duplicates(_row_codes(table), files[rows])
-        in_order = np.searchsorted(rows, order[part])  # positions in ``table``
-        return table.take(in_order[~duplicate[order[part]]])
+        table = _combine(pieces)
+        duplicate[rows] = find_duplicates(_row_codes(table), files[rows])
+        return table.take(np.searchsorted(rows, in_order[~duplicate[in_order]]))
 
     schema = pa.schema([field.with_type(_wide(field.type)) for field in tables[0].schema])
     schema = schema.with_metadata(tables[0].schema.metadata)
