@@ -121,6 +121,9 @@ def _parse(data: Contents, body_start: int, delimiter: str, names: list, types: 
     """The body's fields as text (missing where empty), of the ``types`` by name; a row that
     does not split into the header's columns is left out, its text appended to
     ``malformed``."""
+    included = [name for name in names if not name.startswith("_")]
+    if body_start >= len(data):  # only a header: Arrow reads no table from no bytes
+        return pa.table({name: pa.array([], types.get(name, _ENCODED_TEXT)) for name in included})
     return pacsv.read_csv(
         pa.py_buffer(data).slice(min(body_start, len(data))),
         read_options=pacsv.ReadOptions(column_names=names, block_size=CSV_BLOCK_SIZE),
@@ -131,7 +134,7 @@ def _parse(data: Contents, body_start: int, delimiter: str, names: list, types: 
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={name: types.get(name, _ENCODED_TEXT) for name in names},
-            include_columns=[name for name in names if not name.startswith("_")],
+            include_columns=included,
             strings_can_be_null=True,
             null_values=[""],
             check_utf8=False,  # the whole text is known to be UTF-8 (see _as_utf8)

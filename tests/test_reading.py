@@ -80,6 +80,15 @@ def test_line_numbers_account_for_blank_delimiter_only_and_malformed_lines(tmp_p
     assert raw.rows_read == 3
 
 
+@pytest.mark.parametrize("end", ["", "\n", "\r\n"])
+def test_an_export_of_only_its_header_has_no_rows(tmp_path, end):
+    path = tmp_path / "loans.csv"
+    path.write_text("Datum;Actie;Vestiging;Exemplaarnummer;Plaatsing;Lenersnummer" + end)
+    raw = read_raw(path, LOANS)
+    assert raw.rows_read == 0 and raw.blank_lines == 0
+    assert {"datum", "vestiging", "lener"} <= set(raw.frame.columns)
+
+
 def test_quoted_values_keep_their_delimiters(tmp_path):
     path = tmp_path / "v.csv"
     path.write_text('Vestiging,Gemeente\n"Haarlem, Noord",Haarlem\n')
