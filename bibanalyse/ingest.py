@@ -9,8 +9,8 @@ was. Raw files are only read.
 A source's files are read and cleaned one at a time; each file's kept rows are held
 compactly (text dictionary-encoded) and its text let go before the next file is read. The
 rest of a source's work is done on a thread of its own while the next source's files are
-cleaned: the rows are sorted and written part by part (about a row group each; equal rows
-share their sort key, so a part holds all copies of a row). Helper threads take each part's
+cleaned: the rows are sorted and written part by part (a row group each, cut where the
+sort key changes, so a part holds all copies of a row). Helper threads take each part's
 rows from the files and leave out its duplicates (exactly: a hash sort brings equal rows
 together, then neighbours are compared in full) while the parts before it are written.
 Text stays dictionary-encoded to the file, which reads back as the plain frame.
@@ -473,7 +473,7 @@ def _write_without_duplicates(tables: list[pa.Table], source: str, path: Path) -
 
 def _order_and_parts(tables: list[pa.Table], source: str, rows: int):
     """The row numbers (through ``tables``) in the stable order of the source's sort
-    columns (see ``ORDER_BY``), and that order cut in parts of about a row group, where
+    columns (see ``ORDER_BY``), and that order cut in parts of at most a row group, where
     the first sort column changes; without sort columns, the rows as they are, one part."""
     by = ORDER_BY.get(source)
     if not by:
