@@ -55,6 +55,7 @@ from bibanalyse.sources import NARRATIVES, SOURCES, Source, normalise_header
 
 REPORT_FILE = "ingest_report.csv"
 INGEST_LOCK = ".ingest.lock"
+STAGING_PREFIX = ".processed-"  # the folder an ingest builds, until it replaces processed/
 ROW_GROUP_SIZE = 1 << 20
 REJECTED_DIR = "rejected"
 FEW_RUNS = 64  # a sort column in no more runs than this is sorted by merging them
@@ -98,9 +99,13 @@ def ingest(settings: Settings, *, progress: Progress | None = None) -> list[File
 
 
 def _ingest_staged(settings: Settings, key: bytes, progress: Progress) -> list[FileReport]:
-    """The ingest, built in a staging folder that replaces processed/ when complete."""
+    """The ingest, built in a staging folder that replaces processed/ when complete. The
+    staging folders of ingests that were killed are removed first (one ingest at a time
+    holds the lock, so none of them is in use)."""
     raw_dir = settings.raw_dir
-    staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=settings.data_dir))
+    for leftover in settings.data_dir.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=settings.data_dir))
     try:
         reports = _ingest_all(raw_dir, staging, key, progress)
         publish_folder(staging, settings.processed_dir)

@@ -100,6 +100,15 @@ def test_failed_ingest_leaves_previous_processed_data(with_branches):
     assert leftovers == [ingest_module.INGEST_LOCK]  # no staging folder left behind
 
 
+def test_an_ingest_removes_what_a_killed_ingest_left_half_built(with_branches):
+    leftover = with_branches.data_dir / f"{ingest_module.STAGING_PREFIX}killed"
+    (leftover / "rejected").mkdir(parents=True)
+    (leftover / "uitleenacties.parquet").write_bytes(b"half")
+    ingest(with_branches)
+    assert not leftover.exists()
+    assert (with_branches.processed_dir / "vestigingen.parquet").exists()
+
+
 def test_unreadable_file_exits_2_naming_file_and_column(with_branches, capsys):
     write_raw(with_branches, "ido", "ido.csv", "Datum;Vestiging\n01-01-2024;Heemstede\n")
     assert main(["ingest"]) == 2
