@@ -6,8 +6,8 @@ earlier file (overlapping exports). The new processed folder is built beside the
 swapped in only when complete, so a failing ingest leaves the previous processed data as it
 was. Raw files are only read.
 
-A source's files are read and cleaned one at a time; each file's kept rows are held
-compactly (text dictionary-encoded) and its text let go before the next file is read. The
+A source's files are cleaned one at a time, each read while the one before it is cleaned;
+each file's kept rows are held compactly (text dictionary-encoded) and its text let go. The
 rest of a source's work is done on a thread of its own while the next source's files are
 cleaned: the rows are sorted and written part by part (a row group each, cut where the
 sort key changes, so a part holds all copies of a row). Helper threads take each part's
@@ -214,9 +214,9 @@ def _clean_files(source: Source, raw_dir: Path, context: Context):
     """Each raw file of ``source`` cleaned in turn: its kept rows as a compact table, and its
     account. A source without files gets one empty table (with an account for no file)."""
     tables, accounts = [], []
-    for path in _raw_files(raw_dir / source.name):
+    for path, raw in _read_ahead(_raw_files(raw_dir / source.name), source):
         file = path.relative_to(raw_dir).as_posix()
-        table, account = _compacted(clean_file(read_raw(path, source), source, context, file))
+        table, account = _compacted(clean_file(raw, source, context, file))
         tables.append(table)
         accounts.append(account)
         pa.default_memory_pool().release_unused()  # the file's text: back to the system now
@@ -225,6 +225,20 @@ def _clean_files(source: Source, raw_dir: Path, context: Context):
         tables.append(table)
         accounts.append(account)
     return tables, accounts
+
+
+def _read_ahead(paths: list[Path], source: Source) -> Iterator[tuple[Path, RawTable]]:
+    """Each of ``paths`` read, the next one on a thread of its own while the caller cleans
+    the one given: reading is mostly Arrow's work, outside Python's lock."""
+    if not paths:
+        return
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        upcoming = reader.submit(read_raw, paths[0], source)
+        for path, following in zip(paths, [*paths[1:], None], strict=True):
+            raw = upcoming.result()
+            if following is not None:
+                upcoming = reader.submit(read_raw, following, source)
+            yield path, raw
 
 
 def _compacted(cleaned: CleanFile) -> tuple[pa.Table, _Account]:

@@ -16,6 +16,7 @@ import bibanalyse.ingest as ingest_module
 from bibanalyse.cli import main
 from bibanalyse.ingest import find_duplicates, ingest
 from bibanalyse.reading import UnreadableFileError
+from bibanalyse.sources import SOURCES
 from tests.conftest import write_raw
 
 LOANS_ISO = (
@@ -342,3 +343,17 @@ def test_each_row_group_holds_only_the_text_values_it_uses(with_branches, monkey
         assert sorted(items.dictionary.to_pylist()) == sorted(set(items.to_pylist()))
         sizes.append(len(items))
     assert sizes == [1, 1, 1, 1]  # a day each, its copy in b.csv left out
+
+
+def test_files_are_read_ahead_in_order_each_with_its_own_rows(tmp_path):
+    source = SOURCES["vestigingen"]
+    paths = []
+    for number in range(3):
+        paths.append(tmp_path / f"v{number}.csv")
+        paths[-1].write_text(f"Vestiging,Gemeente\nB{number},G{number}\n")
+    read = [
+        (path, raw.frame["vestiging"].tolist())
+        for path, raw in ingest_module._read_ahead(paths, source)
+    ]
+    assert read == [(path, [f"B{number}"]) for number, path in enumerate(paths)]
+    assert list(ingest_module._read_ahead([], source)) == []
