@@ -47,6 +47,7 @@ from bibanalyse.reading import (
     WORKERS,
     RawTable,
     UnreadableFileError,
+    index_codes,
     missing_text,
     read_raw,
 )
@@ -429,15 +430,11 @@ def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
 
 def _column_codes(array: pa.Array) -> list[np.ndarray]:
     if pa.types.is_dictionary(array.type):
-        return [_index_codes(array.indices)]
+        return [index_codes(array.indices)]
     if not array.null_count:
         return [_value_codes(array)]
     filled = pc.fill_null(array, pa.scalar(0).cast(array.type))
     return [pc.is_null(array).to_numpy(zero_copy_only=False), _value_codes(filled)]
-
-
-def _index_codes(indices: pa.Array) -> np.ndarray:
-    return (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()
 
 
 def _value_codes(values: pa.Array) -> np.ndarray:
@@ -619,7 +616,7 @@ def _used_only(column: pa.ChunkedArray) -> pa.ChunkedArray:
     if not pa.types.is_dictionary(column.type):
         return column
     array = _one_chunk(column)
-    codes = _index_codes(array.indices)
+    codes = index_codes(array.indices)
     used = np.zeros(len(array.dictionary) + 1, dtype=bool)  # the last: missing (-1)
     used[codes] = True
     used = used[:-1]

@@ -254,18 +254,27 @@ def _as_categorical(column: pa.ChunkedArray) -> pd.Categorical:
     """A text column (dictionary-encoded or not) as a categorical of its texts trimmed,
     empty texts missing: the distinct texts are trimmed and encoded anew (two may trim
     alike)."""
+    codes, distinct = encoded_text(column)
+    texts = pc.dictionary_encode(_trimmed(distinct))
+    new_codes = np.append(index_codes(texts.indices), -1)  # the last: for missing
+    return text_categorical(new_codes[codes], texts.dictionary)
+
+
+def encoded_text(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Each row's position among the distinct texts of ``column`` (-1 where missing), and
+    those texts, in order of appearance; made by Arrow's dictionary encoding, or taken from
+    it when ``column`` is dictionary-encoded already."""
     if not pa.types.is_dictionary(column.type):
         column = pa.chunked_array([pc.dictionary_encode(column.combine_chunks())])
     elif column.num_chunks > 1:
         column = column.unify_dictionaries()  # one dictionary for all the chunks
     chunks = column.chunks or [pa.array([], _ENCODED_TEXT)]
-    texts = pc.dictionary_encode(_trimmed(chunks[0].dictionary))
-    new_codes = np.append(_codes(texts.indices), -1)  # the last: for missing
-    codes = np.concatenate([_codes(chunk.indices) for chunk in chunks])
-    return text_categorical(new_codes[codes], texts.dictionary)
+    codes = np.concatenate([index_codes(chunk.indices) for chunk in chunks])
+    return codes, chunks[0].dictionary
 
 
-def _codes(indices: pa.Array) -> np.ndarray:
+def index_codes(indices: pa.Array) -> np.ndarray:
+    """Dictionary indices as NumPy integers, -1 where missing."""
     return (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()
 
 

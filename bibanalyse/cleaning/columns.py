@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bibanalyse.privacy import pseudonymise
-from bibanalyse.reading import text_categorical
+from bibanalyse.reading import encoded_text, text_categorical
 from bibanalyse.sources import normalise_header
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
@@ -93,16 +92,7 @@ def _categorical(codes: np.ndarray, categories: pa.Array, like: pd.Series) -> pd
 
 def _dictionary_encoded(text: pd.Series) -> tuple[np.ndarray, pa.Array]:
     arrow = pa.array(text.astype("str").array)
-    chunks = arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]
-    encoded = pc.dictionary_encode(pa.chunked_array(chunks, type=arrow.type))
-    if len({len(chunk.dictionary) for chunk in encoded.chunks}) > 1:  # Arrow shares one
-        encoded = encoded.unify_dictionaries()  # dictionary among the chunks; if not, unify
-    codes = [
-        (pc.fill_null(chunk.indices, -1) if chunk.null_count else chunk.indices).to_numpy()
-        for chunk in encoded.chunks
-    ]
-    distinct = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], arrow.type)
-    return np.concatenate([np.zeros(0, dtype=np.int32), *codes]), distinct
+    return encoded_text(arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow]))
 
 
 def _spread(distinct_values: list, codes: np.ndarray, dtype: str, like: pd.Series) -> pd.Series:
