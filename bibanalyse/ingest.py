@@ -463,7 +463,7 @@ def _write_without_duplicates(tables: list[pa.Table], source: str, path: Path) -
         in_order = order[part]
         if not len(in_order) or files[in_order.min()] == files[in_order.max()]:
             file = files[in_order[0]] if len(in_order) else 0  # one file: no duplicates
-            return _combine([_used_values_only(tables[file].take(in_order - starts[file]))])
+            return _used_values_only(tables[file].take(in_order - starts[file]))
         rows = np.sort(in_order)  # in file order
         bounds = np.searchsorted(rows, starts)
         pieces = [
