@@ -16,7 +16,7 @@ import csv
 import datetime as dt
 import mmap
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +36,7 @@ HEADER_SEARCH_LINES = 20
 CSV_BLOCK_SIZE = 1 << 24  # bytes Arrow parses at a time: a chunk of each column, per thread
 WORKERS = min(4, os.cpu_count() or 1)  # threads for work on columns, see in_parallel
 _BOM = b"\xef\xbb\xbf"
+_LINE_BLOCK = 1 << 22  # bytes of a text file searched for line ends at a time
 _ENCODED_TEXT = pa.dictionary(pa.int32(), pa.large_string())
 Contents = bytes | mmap.mmap  # a file's bytes: mapped (see _mapped), or copied when re-encoded
 # Kinds of column that may hold about as many texts as rows (identifiers, free text): read
@@ -125,7 +126,7 @@ def _parse(data: Contents, body_start: int, delimiter: str, names: list, types: 
     if body_start >= len(data):  # only a header: Arrow reads no table from no bytes
         return pa.table({name: pa.array([], types.get(name, _ENCODED_TEXT)) for name in included})
     return pacsv.read_csv(
-        pa.py_buffer(data).slice(min(body_start, len(data))),
+        pa.py_buffer(data).slice(body_start),
         read_options=pacsv.ReadOptions(column_names=names, block_size=CSV_BLOCK_SIZE),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
@@ -295,25 +296,15 @@ class _Body:
     crlf: bool
 
     def line_count(self) -> int:
-        """The number of lines, the last counted when it holds something; counted a block at
-        a time by NumPy (no copy of the text, and without holding Python's lock)."""
-        body = np.frombuffer(self.data, dtype=np.uint8, offset=min(self.start, len(self.data)))
-        block = 1 << 22
-        newlines = sum(
-            int(np.count_nonzero(body[at : at + block] == ord("\n")))
-            for at in range(0, len(body), block)
-        )
+        """The number of lines, the last counted when it holds something."""
+        body = self._bytes()
+        newlines = sum(int(np.count_nonzero(mask)) for _, mask in self._newline_blocks(body))
         return newlines + (len(body) > 0 and body[-1] != ord("\n"))
 
     def line_starts_and_lengths(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each line's offset from ``start`` and its length without its end, found a block
-        at a time (no mask as large as the file, no copy of it)."""
-        body = np.frombuffer(self.data, dtype=np.uint8, offset=min(self.start, len(self.data)))
-        block = 1 << 24
-        newlines = [
-            np.flatnonzero(body[at : at + block] == ord("\n")) + at
-            for at in range(0, len(body), block)
-        ]
+        """Each line's offset from ``start`` and its length without its end."""
+        body = self._bytes()
+        newlines = [np.flatnonzero(mask) + at for at, mask in self._newline_blocks(body)]
         newline = np.concatenate([np.zeros(0, dtype=np.int64), *newlines])
         starts = np.concatenate(([0], newline + 1))
         ends = np.concatenate((newline, [len(body)]))
@@ -322,6 +313,17 @@ class _Body:
             before_end = body[np.maximum(ends[:-1] - 1, 0)]
             lengths[:-1] -= (lengths[:-1] > 0) & (before_end == ord("\r"))
         return starts, lengths
+
+    def _bytes(self) -> np.ndarray:
+        """The body as NumPy bytes: a view of ``data``, not a copy."""
+        return np.frombuffer(self.data, dtype=np.uint8, offset=min(self.start, len(self.data)))
+
+    @staticmethod
+    def _newline_blocks(body: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+        """Where ``body`` holds a newline, a block at a time: each block's offset and mask
+        (no mask as large as the file; NumPy works without holding Python's lock)."""
+        for at in range(0, len(body), _LINE_BLOCK):
+            yield at, body[at : at + _LINE_BLOCK] == ord("\n")
 
 
 def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:

@@ -69,7 +69,12 @@ def test_a_file_parsed_in_many_blocks_reads_as_one(tmp_path, monkeypatch):
     assert frame["vestiging"].astype("str").fillna("").tolist() == [b for _, b in rows]
 
 
-def test_line_numbers_account_for_blank_delimiter_only_and_malformed_lines(tmp_path):
+@pytest.mark.parametrize("line_block", [None, 3])  # 3: a line's end in another block
+def test_line_numbers_account_for_blank_delimiter_only_and_malformed_lines(
+    tmp_path, monkeypatch, line_block
+):
+    if line_block:
+        monkeypatch.setattr(reading, "_LINE_BLOCK", line_block)
     path = tmp_path / "v.csv"
     path.write_text("Vestiging;Gemeente\nA;X\n\n;\nB;Y;extra\n   \nC;Z\n")
     raw = read_raw(path, BRANCHES)
