@@ -38,6 +38,8 @@ WORKERS = min(4, os.cpu_count() or 1)  # threads for work on columns, see in_par
 _BOM = b"\xef\xbb\xbf"
 _LINE_BLOCK = 1 << 22  # bytes of a text file searched for line ends at a time
 _ENCODED_TEXT = pa.dictionary(pa.int32(), pa.large_string())
+# The smallest whole number whose text has k characters (a missing text: none, -1).
+_SMALLEST_OF_LENGTH = np.array([-1, 0, *(10 ** np.arange(1, 19))], dtype=np.int64)
 Contents = bytes | mmap.mmap  # a file's bytes: mapped (see _mapped), or copied when re-encoded
 # Kinds of column that may hold about as many texts as rows (identifiers, free text): read
 # as text, encoded after. Arrow encodes the others (dates, codes, branches) while parsing.
@@ -254,11 +256,59 @@ def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
 def _as_categorical(column: pa.ChunkedArray) -> pd.Categorical:
     """A text column (dictionary-encoded or not) as a categorical of its texts trimmed,
     empty texts missing: the distinct texts are trimmed and encoded anew (two may trim
-    alike)."""
+    alike). Identifiers written as plain numbers are encoded by their number."""
+    if (numbered := _numbers_encoded(column)) is not None:
+        return text_categorical(*numbered)
     codes, distinct = encoded_text(column)
     texts = pc.dictionary_encode(_trimmed(distinct))
     new_codes = np.append(index_codes(texts.indices), -1)  # the last: for missing
     return text_categorical(new_codes[codes], texts.dictionary)
+
+
+def _numbers_encoded(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array] | None:
+    """Like ``encoded_text``, for a text column whose every text is a plain whole number
+    (digits, no leading zero or sign: the text of its number), as identifiers are: encoding
+    numbers is cheaper than encoding texts. None for any other column.
+
+    >>> codes, texts = _numbers_encoded(pa.chunked_array([["12", None, "7", "12"]]))
+    >>> codes.tolist(), texts.to_pylist()
+    ([0, -1, 1, 0], ['12', '7'])
+    >>> _numbers_encoded(pa.chunked_array([["12", "007"]])) is None  # 007 is not 7's text
+    True
+    """
+    if pa.types.is_dictionary(column.type) or not _may_be_numbers(column):
+        return None
+    try:
+        numbers = pc.cast(column, pa.int64()).combine_chunks()
+    except pa.ArrowInvalid:
+        return None  # a text that is not a whole number
+    values = (pc.fill_null(numbers, -1) if numbers.null_count else numbers).to_numpy()
+    lengths = pc.fill_null(pc.binary_length(column), 0).combine_chunks().to_numpy()
+    # A number's text has at least its digits; it is no longer when the number is at least
+    # the smallest of that length (missing: length 0, value -1).
+    if len(lengths) and (
+        lengths.max() >= len(_SMALLEST_OF_LENGTH) or np.any(values < _SMALLEST_OF_LENGTH[lengths])
+    ):
+        return None  # a sign, a leading zero or a space
+    codes, distinct = pd.factorize(values)
+    if numbers.null_count:  # -1 stood in for the missing texts: their code becomes -1
+        missing = int(codes[np.flatnonzero(values < 0)[0]])
+        codes = np.where(codes > missing, codes - 1, np.where(codes == missing, -1, codes))
+        distinct = np.delete(distinct, missing)
+    return codes.astype(np.int32), pa.array(distinct).cast(pa.large_string())
+
+
+def _may_be_numbers(column: pa.ChunkedArray, sample: int = 64) -> bool:
+    """Whether the first texts of ``column`` are whole numbers (a failing cast of a whole
+    column takes as long as one that succeeds)."""
+    first = pc.drop_null(column.slice(0, sample * 16)).slice(0, sample)
+    if not len(first):
+        return column.null_count < len(column)
+    try:
+        pc.cast(first, pa.int64())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def encoded_text(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:

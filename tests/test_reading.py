@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bibanalyse import reading
 from bibanalyse.reading import UnreadableFileError, read_raw
@@ -55,6 +59,33 @@ def test_texts_alike_but_for_spaces_are_one_value_and_blanks_are_missing(tmp_pat
     assert column[0].isna().tolist() == [False, True, False]
     assert column[1].tolist() == ["Heemstede"] * 3
     assert list(column[1].cat.categories) == ["Heemstede"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(0, 10**19).map(str),  # 10**19 and above do not fit 64 bits
+            st.sampled_from(["0", "00", "007", "-3", "+3", " 12", "12 ", "1e3", "1.5", "E1"]),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_identifiers_read_as_the_same_texts_whether_numbers_or_not(texts):
+    column = pa.chunked_array([pa.array(texts, pa.large_string())])
+    values = reading._as_categorical(column)
+    expected = [None if t is None or not t.strip() else t.strip() for t in texts]
+    assert [None if pd.isna(v) else v for v in values] == expected
+    assert len(values.categories) == len(set(expected) - {None})  # each text once
+
+
+def test_identifiers_that_are_numbers_are_encoded_by_number():
+    column = pa.chunked_array([["31141566438789", None, "7", "31141566438789"]])
+    codes, texts = reading._numbers_encoded(column)
+    assert codes.tolist() == [0, -1, 1, 0] and texts.to_pylist() == ["31141566438789", "7"]
+    assert reading._numbers_encoded(pa.chunked_array([["12", "012"]])) is None
 
 
 def test_a_file_parsed_in_many_blocks_reads_as_one(tmp_path, monkeypatch):
