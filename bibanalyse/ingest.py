@@ -494,7 +494,7 @@ def _order_and_parts(tables: list[pa.Table], source: str, rows: int):
     by = ORDER_BY.get(source)
     if not by:
         return np.arange(rows), [slice(0, rows)]
-    keys = pa.concat_tables([table.select(by) for table in tables])
+    keys = pa.concat_tables([table.select(by) for table in tables]).combine_chunks()
     order = _sorted_rows(keys)
     return order, _parts_of_equal_keys(keys[by[0]], order, ROW_GROUP_SIZE)
 
@@ -528,7 +528,7 @@ def _parts_of_equal_keys(key: pa.ChunkedArray, order: np.ndarray, size: int) -> 
     >>> _parts_of_equal_keys(key, np.array([1, 2, 3, 4, 5, 0]), size=2)
     [slice(0, 2, None), slice(2, 5, None), slice(5, 6, None)]
     """
-    keys = key.take(order)
+    keys = _one_chunk(key).take(order)  # a chunked take looks up each row's chunk
     changes = np.flatnonzero(pc.fill_null(pc.not_equal(keys[1:], keys[:-1]), True)) + 1
     changes = np.append(changes, len(order))
     bounds = [0]
