@@ -22,10 +22,11 @@ import base64
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -118,16 +119,20 @@ def _ingest_staged(settings: Settings, key: bytes, progress: Progress) -> list[F
 
 def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) -> list:
     (staging / REJECTED_DIR).mkdir()
+    files = {source.name: _raw_files(raw_dir / source.name) for source in SOURCES.values()}
     branches = SOURCES["vestigingen"]
-    if not _raw_files(raw_dir / branches.name):
+    if not files[branches.name]:
         raise UnreadableFileError(f"{raw_dir / branches.name}: no export of vestigingen")
     total = len(SOURCES) + 1
-    # A source's files are cleaned here; the rest of its work (duplicates, sorting,
+    # A source's files are cleaned here, each read while the one before it (of this source
+    # or the one before) is cleaned; the rest of a source's work (duplicates, sorting,
     # writing) is done by `finisher` while the next source's files are cleaned.
     with ThreadPoolExecutor(max_workers=1) as finisher:
         progress(branches.name, 1, total)
-        reports = _ingest_source(branches, raw_dir, Context({}, {}, key), staging, finisher)
-        reports = reports.result()
+        with _reads([branches], files) as reads:
+            context = Context({}, {}, key)
+            reports = _ingest_source(branches, reads, raw_dir, context, staging, finisher)
+            reports = reports.result()
         frame = pd.read_parquet(staging / f"{branches.name}.parquet")
         context = Context(
             branches={normalise_header(b): b for b in frame["vestiging"]},
@@ -136,9 +141,13 @@ def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) ->
         )
         finishing = []
         others = [source for source in SOURCES.values() if source is not branches]
-        for number, source in enumerate(others, start=2):
-            progress(source.name, number, total)
-            finishing.append(_ingest_source(source, raw_dir, context, staging, finisher))
+        with _reads(others, files) as reads:
+            for number, source in enumerate(others, start=2):
+                progress(source.name, number, total)
+                its_reads = islice(reads, len(files[source.name]))
+                finishing.append(
+                    _ingest_source(source, its_reads, raw_dir, context, staging, finisher)
+                )
         progress(NARRATIVES, total, total)
         narratives = _ingest_narratives(raw_dir / NARRATIVES, context, staging)
         for finished in finishing:
@@ -146,6 +155,14 @@ def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) ->
     reports += narratives
     _write_csv(pd.DataFrame([asdict(report) for report in reports]), staging / REPORT_FILE)
     return reports
+
+
+def _reads(sources: list[Source], files: dict[str, list[Path]]):
+    """The files of ``sources`` (by source name in ``files``) read ahead one after the
+    other (see ``_read_ahead``); closed when done with, its thread with it."""
+    return closing(
+        _read_ahead([(source, path) for source in sources for path in files[source.name]])
+    )
 
 
 def _raw_files(folder: Path) -> list[Path]:
@@ -185,11 +202,17 @@ class _Account:
 
 
 def _ingest_source(
-    source: Source, raw_dir: Path, context: Context, staging: Path, finisher: Executor
+    source: Source,
+    reads: Iterable[tuple[Path, RawTable]],
+    raw_dir: Path,
+    context: Context,
+    staging: Path,
+    finisher: Executor,
 ) -> Future[list[FileReport]]:
-    """Clean a source file by file, holding each file's kept rows compactly, and leave the
-    rest to ``finisher`` (see ``_finish_source``); returns its reports to come."""
-    tables, accounts = _clean_files(source, raw_dir, context)
+    """Clean a source file by file (``reads``: its files and their raw tables, see
+    ``_read_ahead``), holding each file's kept rows compactly, and leave the rest to
+    ``finisher`` (see ``_finish_source``); returns its reports to come."""
+    tables, accounts = _clean_files(source, reads, raw_dir, context)
     return finisher.submit(_finish_source, source.name, tables, accounts, staging)
 
 
@@ -211,11 +234,12 @@ def _finish_source(name: str, tables: list, accounts: list, staging: Path) -> li
     ]
 
 
-def _clean_files(source: Source, raw_dir: Path, context: Context):
-    """Each raw file of ``source`` cleaned in turn: its kept rows as a compact table, and its
-    account. A source without files gets one empty table (with an account for no file)."""
+def _clean_files(source: Source, reads: Iterable, raw_dir: Path, context: Context):
+    """Each raw file of ``source`` (``reads``) cleaned in turn: its kept rows as a compact
+    table, and its account. A source without files gets one empty table (with an account
+    for no file)."""
     tables, accounts = [], []
-    for path, raw in _read_ahead(_raw_files(raw_dir / source.name), source):
+    for path, raw in reads:
         file = path.relative_to(raw_dir).as_posix()
         table, account = _compacted(clean_file(raw, source, context, file))
         tables.append(table)
@@ -228,17 +252,18 @@ def _clean_files(source: Source, raw_dir: Path, context: Context):
     return tables, accounts
 
 
-def _read_ahead(paths: list[Path], source: Source) -> Iterator[tuple[Path, RawTable]]:
-    """Each of ``paths`` read, the next one on a thread of its own while the caller cleans
-    the one given: reading is mostly Arrow's work, outside Python's lock."""
-    if not paths:
+def _read_ahead(files: list[tuple[Source, Path]]) -> Iterator[tuple[Path, RawTable]]:
+    """Each of ``files`` (a source's file) read, the next one on a thread of its own while
+    the caller cleans the one given: reading is mostly Arrow's work, outside Python's
+    lock."""
+    if not files:
         return
     with ThreadPoolExecutor(max_workers=1) as reader:
-        upcoming = reader.submit(read_raw, paths[0], source)
-        for path, following in zip(paths, [*paths[1:], None], strict=True):
+        upcoming = reader.submit(read_raw, files[0][1], files[0][0])
+        for (_, path), following in zip(files, [*files[1:], None], strict=True):
             raw = upcoming.result()
             if following is not None:
-                upcoming = reader.submit(read_raw, following, source)
+                upcoming = reader.submit(read_raw, following[1], following[0])
             yield path, raw
 
 

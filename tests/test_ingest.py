@@ -353,7 +353,7 @@ def test_files_are_read_ahead_in_order_each_with_its_own_rows(tmp_path):
         paths[-1].write_text(f"Vestiging,Gemeente\nB{number},G{number}\n")
     read = [
         (path, raw.frame["vestiging"].tolist())
-        for path, raw in ingest_module._read_ahead(paths, source)
+        for path, raw in ingest_module._read_ahead([(source, path) for path in paths])
     ]
     assert read == [(path, [f"B{number}"]) for number, path in enumerate(paths)]
-    assert list(ingest_module._read_ahead([], source)) == []
+    assert list(ingest_module._read_ahead([])) == []
