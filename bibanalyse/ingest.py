@@ -54,6 +54,7 @@ from bibanalyse.reading import (
 )
 from bibanalyse.schemas import CLEAN_MODELS
 from bibanalyse.sources import NARRATIVES, SOURCES, Source, normalise_header
+from bibanalyse.store import is_text
 
 REPORT_FILE = "ingest_report.csv"
 INGEST_LOCK = ".ingest.lock"
@@ -598,7 +599,7 @@ def _parquet_writer(path: Path, schema: pa.Schema) -> Iterator[Callable[[pa.Tabl
     Dictionary-encoded text goes to Parquet's own dictionaries without being decoded (so
     give it only the values the rows use); the schema stored is that of plain text, with
     the pandas metadata ``schema`` carries, so the file reads back as the plain frame."""
-    ranged = [field.name for field in schema if not _is_text(field.type)]
+    ranged = [field.name for field in schema if not is_text(field.type)]
     # Min/max per row group let filters skip row groups by date or number; for text they
     # skip nothing (a row group holds every branch) and cost a tenth of the write.
     with pq.ParquetWriter(
@@ -653,12 +654,6 @@ def _used_only(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array(
         [pa.DictionaryArray.from_arrays(indices.cast(array.type.index_type), dictionary)]
     )
-
-
-def _is_text(kind: pa.DataType) -> bool:
-    if pa.types.is_dictionary(kind):
-        kind = kind.value_type
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -73,6 +73,17 @@ def test_read_table_takes_an_expression_filter(processed):
     assert frame["lener"].tolist() == ["d"]
 
 
+def test_read_table_gives_text_as_text_and_keeps_missing_whole_numbers(processed):
+    frame = pd.DataFrame(
+        {"onderwerp": ["a", None, "b", "a"], "bereik": pd.array([1, None, 3, 4], "Int64")}
+    )
+    write(processed, "communicatie", frame)
+    read = read_table(processed, "communicatie", filters=pc.field("onderwerp") != "b")
+    assert read["onderwerp"].dtype == "str" and read["bereik"].dtype == "Int64"
+    assert read["onderwerp"].tolist() == ["a", "a"] and read["bereik"].tolist() == [1, 4]
+    assert len(read_table(processed, "communicatie", columns=[])) == 4
+
+
 def test_read_table_names_the_missing_table_and_the_remedy(processed):
     with pytest.raises(FileNotFoundError, match=r"'ido'.*run `bibanalyse ingest`"):
         read_table(processed, "ido")
