@@ -6,14 +6,15 @@ earlier file (overlapping exports). The new processed folder is built beside the
 swapped in only when complete, so a failing ingest leaves the previous processed data as it
 was. Raw files are only read.
 
-A source's files are cleaned one at a time, each read while the one before it is cleaned;
-each file's kept rows are held compactly (text dictionary-encoded) and its text let go. The
-rest of a source's work is done on a thread of its own while the next source's files are
-cleaned: the rows are sorted and written part by part (a row group each, cut where the
-sort key changes, so a part holds all copies of a row). Helper threads take each part's
-rows from the files and leave out its duplicates (exactly: a hash sort brings equal rows
-together, then neighbours are compared in full) while the parts before it are written.
-Text stays dictionary-encoded to the file, which reads back as the plain frame.
+A source's files are cleaned one at a time, each read while the file before it (of this
+source or the one before) is cleaned; each file's kept rows are held compactly (text
+dictionary-encoded) and its text let go. The rest of a source's work is done on a thread
+of its own while the next source's files are cleaned: the rows are sorted and written part
+by part (a row group each, cut where the sort key changes, so a part holds all copies of a
+row). Helper threads take each part's rows from the files and leave out its duplicates
+(exactly: a hash sort brings equal rows together, then neighbours are compared in full)
+while the parts before it are written. Text stays dictionary-encoded to the file, which
+reads back as the plain frame.
 """
 
 from __future__ import annotations
@@ -125,14 +126,13 @@ def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) ->
     if not files[branches.name]:
         raise UnreadableFileError(f"{raw_dir / branches.name}: no export of vestigingen")
     total = len(SOURCES) + 1
-    # A source's files are cleaned here, each read while the one before it (of this source
-    # or the one before) is cleaned; the rest of a source's work (duplicates, sorting,
+    # A source's files are cleaned here; the rest of its work (duplicates, sorting,
     # writing) is done by `finisher` while the next source's files are cleaned.
     with ThreadPoolExecutor(max_workers=1) as finisher:
         progress(branches.name, 1, total)
         with _reads([branches], files) as reads:
-            context = Context({}, {}, key)
-            reports = _ingest_source(branches, reads, raw_dir, context, staging, finisher)
+            no_names = Context({}, {}, key)  # the branches are what is being read
+            reports = _ingest_source(branches, reads, raw_dir, no_names, staging, finisher)
             reports = reports.result()
         frame = pd.read_parquet(staging / f"{branches.name}.parquet")
         context = Context(
@@ -235,7 +235,9 @@ def _finish_source(name: str, tables: list, accounts: list, staging: Path) -> li
     ]
 
 
-def _clean_files(source: Source, reads: Iterable, raw_dir: Path, context: Context):
+def _clean_files(
+    source: Source, reads: Iterable[tuple[Path, RawTable]], raw_dir: Path, context: Context
+):
     """Each raw file of ``source`` (``reads``) cleaned in turn: its kept rows as a compact
     table, and its account. A source without files gets one empty table (with an account
     for no file)."""

@@ -357,3 +357,15 @@ def test_files_are_read_ahead_in_order_each_with_its_own_rows(tmp_path):
     ]
     assert read == [(path, [f"B{number}"]) for number, path in enumerate(paths)]
     assert list(ingest_module._read_ahead([])) == []
+
+
+def test_files_of_several_sources_are_read_each_by_its_own_source(tmp_path):
+    branches, questions = tmp_path / "v.csv", tmp_path / "ido.csv"
+    branches.write_text("Vestiging,Gemeente\nHeemstede,Heemstede\n")
+    questions.write_text("Datum;Vestiging;Onderwerp\n05-03-2024;Heemstede;DigiD\n")
+    files = [(SOURCES["vestigingen"], branches), (SOURCES["ido"], questions)]
+    read = [(path, list(raw.frame.columns)) for path, raw in ingest_module._read_ahead(files)]
+    assert read == [
+        (branches, ["vestiging", "gemeente"]),
+        (questions, ["datum", "vestiging", "onderwerp"]),
+    ]
