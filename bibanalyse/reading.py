@@ -41,9 +41,10 @@ _ENCODED_TEXT = pa.dictionary(pa.int32(), pa.large_string())
 # The smallest whole number whose text has k characters (a missing text: none, -1).
 _SMALLEST_OF_LENGTH = np.array([-1, 0, *(10 ** np.arange(1, 19))], dtype=np.int64)
 Contents = bytes | mmap.mmap  # a file's bytes: mapped (see _mapped), or copied when re-encoded
-# Kinds of column that may hold about as many texts as rows (identifiers, free text): read
-# as text, encoded after. Arrow encodes the others (dates, codes, branches) while parsing.
-_MANY_VALUED_KINDS = frozenset({"text", "list", "member", "birthdate", "postcode"})
+# Kinds of column that may hold about as many texts as rows (identifiers, personal data):
+# read as text, encoded after (as numbers where they are, see _numbers_encoded). Arrow
+# encodes the others (dates, codes, branches, text) while parsing.
+_MANY_VALUED_KINDS = frozenset({"identifier", "list", "member", "birthdate", "postcode"})
 
 
 class UnreadableFileError(ValueError):

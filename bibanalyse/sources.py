@@ -1,7 +1,9 @@
 """The raw exports of the data contract as code: each source, its columns and their kinds.
 
-A column's ``kind`` says how its text is parsed (see ``bibanalyse.cleaning.columns``);
-``headers`` are the export's own names, matched after ``normalise_header``.
+A column's ``kind`` says how its text is parsed (see ``bibanalyse.cleaning.columns``):
+``text`` is kept as it is, as is an ``identifier`` (an item's or title's number: about as
+many values as rows, where text has few); ``headers`` are the export's own names, matched
+after ``normalise_header``.
 """
 
 from __future__ import annotations
@@ -73,8 +75,8 @@ SOURCES: dict[str, Source] = {
                 _req("actie", "action", "Actie"),
                 _col("bron", "channel", "Bron"),
                 _req("vestiging", "branch", "Vestiging"),
-                _req("exemplaarnummer", "text", "Exemplaarnummer"),
-                _col("titelnummer", "text", "Titelnummer"),
+                _req("exemplaarnummer", "identifier", "Exemplaarnummer"),
+                _col("titelnummer", "identifier", "Titelnummer"),
                 _col("materiaal", "text", "Materiaal"),
                 _req("plaatsing", "text", "Plaatsing"),
                 _req("lener", "member", "Lenersnummer"),
@@ -97,8 +99,8 @@ SOURCES: dict[str, Source] = {
         Source(
             "collectie",
             (
-                _req("exemplaarnummer", "text", "Exemplaarnummer"),
-                _col("titelnummer", "text", "Titelnummer"),
+                _req("exemplaarnummer", "identifier", "Exemplaarnummer"),
+                _col("titelnummer", "identifier", "Titelnummer"),
                 _req("vestiging", "branch", "Vestiging"),
                 _req("plaatsing", "text", "Plaatsing"),
                 _col("materiaal", "text", "Materiaal"),

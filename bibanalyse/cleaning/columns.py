@@ -327,6 +327,7 @@ def parse_postcode(text: pd.Series, context: Context) -> Parsed:
 
 PARSERS: dict[str, Parser] = {
     "text": parse_text,
+    "identifier": parse_text,
     "date": parse_date,
     "time": parse_time,
     "count": parse_count,
