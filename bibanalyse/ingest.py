@@ -126,14 +126,15 @@ def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) ->
     if not files[branches.name]:
         raise UnreadableFileError(f"{raw_dir / branches.name}: no export of vestigingen")
     total = len(SOURCES) + 1
+    others = [source for source in SOURCES.values() if source is not branches]
     # A source's files are cleaned here; the rest of its work (duplicates, sorting,
     # writing) is done by `finisher` while the next source's files are cleaned.
-    with ThreadPoolExecutor(max_workers=1) as finisher:
+    with ThreadPoolExecutor(max_workers=1) as finisher, _reads([branches, *others], files) as reads:
         progress(branches.name, 1, total)
-        with _reads([branches], files) as reads:
-            no_names = Context({}, {}, key)  # the branches are what is being read
-            reports = _ingest_source(branches, reads, raw_dir, no_names, staging, finisher)
-            reports = reports.result()
+        no_names = Context({}, {}, key)  # the branches are what is being read
+        its_reads = islice(reads, len(files[branches.name]))
+        reports = _ingest_source(branches, its_reads, raw_dir, no_names, staging, finisher)
+        reports = reports.result()
         frame = pd.read_parquet(staging / f"{branches.name}.parquet")
         context = Context(
             branches={normalise_header(b): b for b in frame["vestiging"]},
@@ -141,14 +142,10 @@ def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) ->
             key=key,
         )
         finishing = []
-        others = [source for source in SOURCES.values() if source is not branches]
-        with _reads(others, files) as reads:
-            for number, source in enumerate(others, start=2):
-                progress(source.name, number, total)
-                its_reads = islice(reads, len(files[source.name]))
-                finishing.append(
-                    _ingest_source(source, its_reads, raw_dir, context, staging, finisher)
-                )
+        for number, source in enumerate(others, start=2):
+            progress(source.name, number, total)
+            its_reads = islice(reads, len(files[source.name]))
+            finishing.append(_ingest_source(source, its_reads, raw_dir, context, staging, finisher))
         progress(NARRATIVES, total, total)
         narratives = _ingest_narratives(raw_dir / NARRATIVES, context, staging)
         for finished in finishing:
