@@ -122,9 +122,9 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from bibanalyse.memory import keep_freed_memory
+    from bibanalyse.memory import tune_memory
 
-    keep_freed_memory()  # before NumPy and Arrow are imported
+    tune_memory()  # before Arrow is imported
     from bibanalyse.ingest import ingest
     from bibanalyse.reading import UnreadableFileError
 

@@ -1,4 +1,5 @@
-"""The ingest's process keeps freed memory for reuse instead of asking the system again."""
+"""The ingest's process uses small pages and keeps freed memory for reuse instead of asking
+the system again."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ GLIBC = sys.platform == "linux" and hasattr(ctypes.CDLL(None), "mallopt")
 SECOND_ARRAY_FAULTS = """
 import resource, sys
 if sys.argv[1] == "kept":
-    from bibanalyse.memory import keep_freed_memory
-    keep_freed_memory()
+    from bibanalyse.memory import tune_memory
+    tune_memory()
 import numpy as np
 
 def faults_of_an_array(megabytes=48):
@@ -52,10 +53,20 @@ def test_a_freed_array_is_reused_without_page_faults():
     assert kept <= default // 10
 
 
-def test_settings_already_in_the_environment_are_kept(monkeypatch):
-    monkeypatch.setattr(memory, "MALLOC_OPTIONS", {})  # this process's allocator as it is
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's prctl only")
+def test_the_process_uses_no_transparent_huge_pages():
+    code = "from bibanalyse.memory import tune_memory; tune_memory(); print(open('/proc/self/status').read())"  # noqa: E501
+    status = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    lines = dict(line.split(":", 1) for line in status.stdout.splitlines() if ":" in line)
+    if "THP_enabled" not in lines:
+        pytest.skip("this kernel does not say (before Linux 5.0)")
+    assert lines["THP_enabled"].strip() == "0"
+
+
+def test_a_setting_already_in_the_environment_is_kept(monkeypatch):
+    monkeypatch.setattr(memory.ctypes, "CDLL", lambda name: object())  # this process as it is
     monkeypatch.setenv("MIMALLOC_PURGE_DELAY", "50")
-    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
-    memory.keep_freed_memory()
+    memory.tune_memory()
     assert os.environ["MIMALLOC_PURGE_DELAY"] == "50"
-    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "0"
