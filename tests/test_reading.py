@@ -201,3 +201,30 @@ def test_broken_workbook_is_reported(tmp_path):
     path.write_text("not a workbook")
     with pytest.raises(UnreadableFileError, match=r"v\.xlsx: not a readable Excel workbook"):
         read_raw(path, BRANCHES)
+
+
+def test_columns_read_as_text_are_encoded_first_and_kept_in_the_files_order(tmp_path, monkeypatch):
+    path = tmp_path / "loans.csv"
+    path.write_text(
+        "Datum;Actie;Vestiging;Exemplaarnummer;Plaatsing;Lenersnummer\n"
+        "01-07-2024;1;Heemstede;3114;ROM;2114\n"
+    )
+    given = []
+
+    def in_order(function, columns):
+        columns = list(columns)
+        given.extend(pa.types.is_dictionary(column.type) for column in columns)
+        return [function(column) for column in columns]
+
+    monkeypatch.setattr(reading, "in_parallel", in_order)
+    raw = read_raw(path, LOANS)
+    assert given == [False, False, True, True, True, True]  # the numbers, then the others
+    assert list(raw.frame.columns) == [
+        "datum",
+        "actie",
+        "vestiging",
+        "exemplaarnummer",
+        "plaatsing",
+        "lener",
+    ]
+    assert raw.frame["lener"].tolist() == ["2114"]
