@@ -112,9 +112,11 @@ def _read_text(path: Path, source: Source) -> RawTable:
     body_start = start + sum(len(line) + 1 for line in head[: header_index + 1])
     malformed: list[str] = []
     types = {column.name: _text_type(column) for column in source.columns}
-    frame, empty = _to_frame(_parse(data, body_start, delimiter, names, types, malformed))
     body = _Body(data, body_start, header_index + 2, crlf)
-    return _with_line_numbers(path, body, frame, empty, malformed)
+    with ThreadPoolExecutor(max_workers=1) as counter:  # the lines counted while parsing
+        line_count = counter.submit(body.line_count)
+        frame, empty = _to_frame(_parse(data, body_start, delimiter, names, types, malformed))
+        return _with_line_numbers(path, body, frame, empty, malformed, line_count.result())
 
 
 def _text_type(column: Column) -> pa.DataType:
@@ -385,12 +387,13 @@ class _Body:
             yield at, body[at : at + _LINE_BLOCK] == ord("\n")
 
 
-def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
-    """The rows with their line numbers; blank and delimiter-only lines are left out.
+def _with_line_numbers(path, body: _Body, frame, empty, malformed, line_count) -> RawTable:
+    """The rows with their line numbers (``line_count``: the body's, see
+    ``_Body.line_count``); blank and delimiter-only lines are left out.
 
     Lines are exact unless a quoted value spans lines, then they are missing.
     """
-    if not malformed and body.line_count() == len(frame):  # each line a row: no search
+    if not malformed and line_count == len(frame):  # each line a row: no search
         lines = pd.array(np.arange(body.first_number, body.first_number + len(frame)), "Int64")
         return _without_empty_rows(path, frame, lines, empty, [], [], 0)
     data, body_start = body.data, body.start
