@@ -250,7 +250,7 @@ def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
     side), and a mask of the rows that are wholly empty."""
     # Columns read as text (identifiers) take longest: given out first, the threads end
     # together.
-    names = sorted(table.column_names, key=lambda name: _is_encoded(table[name]))
+    names = sorted(table.column_names, key=lambda name: pa.types.is_dictionary(table[name].type))
     done = dict(zip(names, in_parallel(_as_categorical, map(table.column, names)), strict=True))
     columns = {name: done[name] for name in table.column_names}  # in the file's order
     empty = np.ones(table.num_rows, dtype=bool)
@@ -258,10 +258,6 @@ def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
         empty &= column.codes < 0
     frame = pd.DataFrame(columns)
     return frame.set_axis(pd.RangeIndex(table.num_rows)), empty  # also without columns
-
-
-def _is_encoded(column: pa.ChunkedArray) -> bool:
-    return pa.types.is_dictionary(column.type)
 
 
 def _as_categorical(column: pa.ChunkedArray) -> pd.Categorical:
