@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import pandas as pd
@@ -11,7 +10,7 @@ import pytest
 from bibanalyse.agreements import agreement_for
 from bibanalyse.cli import main
 from bibanalyse.ingest import ingest
-from tests.conftest import write_raw
+from tests.conftest import huge_pages_after, write_raw
 
 
 def _ingested(settings):
@@ -64,12 +63,5 @@ def test_unknown_municipality_exits_2(with_branches, capsys):
 @pytest.mark.skipif(sys.platform != "linux", reason="Linux's prctl only")
 def test_ingest_runs_without_transparent_huge_pages(with_branches):
     # Set for the process (see bibanalyse.memory), so only a fresh process shows it.
-    probe = (
-        "from bibanalyse.cli import main; main(['ingest']); print(open('/proc/self/status').read())"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    status = dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line)
-    if "THP_enabled" not in status:
-        pytest.skip("this kernel does not say (before Linux 5.0)")
-    assert status["THP_enabled"].strip() == "0"
+    code = "from bibanalyse.cli import main; main(['ingest'])"
+    assert huge_pages_after(code) == "0"
