@@ -488,17 +488,17 @@ def _write_without_duplicates(tables: list[pa.Table], source: str, path: Path) -
         in_order = order[part]
         if not len(in_order) or files[in_order.min()] == files[in_order.max()]:
             file = files[in_order[0]] if len(in_order) else 0  # one file: no duplicates
-            return _used_values_only(tables[file].take(in_order - starts[file]))
+            return _used_values_only(_take(tables[file], in_order - starts[file]))
         rows = np.sort(in_order)  # in file order
         bounds = np.searchsorted(rows, starts)
         pieces = [
-            _used_values_only(table.take(rows[low:high] - start))
+            _used_values_only(_take(table, rows[low:high] - start))
             for table, start, low, high in zip(tables, starts, bounds, bounds[1:], strict=False)
             if high > low
         ]
         table = _combine(pieces)
         duplicate[rows] = find_duplicates(_row_codes(table), files[rows])
-        return table.take(np.searchsorted(rows, in_order[~duplicate[in_order]]))
+        return _take(table, np.searchsorted(rows, in_order[~duplicate[in_order]]))
 
     schema = pa.schema([field.with_type(_wide(field.type)) for field in tables[0].schema])
     schema = schema.with_metadata(tables[0].schema.metadata)
@@ -626,6 +626,11 @@ def _plain_schema_metadata(schema: pa.Schema) -> dict[bytes, bytes]:
     return {**(schema.metadata or {}), b"ARROW:schema": base64.b64encode(plain.serialize())}
 
 
+def _take(table: pa.Table, rows: np.ndarray) -> pa.Table:
+    """The ``rows`` of ``table``, by position (known to be in it: not checked again)."""
+    return pc.take(table, rows, boundscheck=False)
+
+
 def _used_values_only(table: pa.Table) -> pa.Table:
     return pa.table([_used_only(column) for column in table.columns], schema=table.schema)
 
@@ -650,9 +655,8 @@ def _used_only(column: pa.ChunkedArray) -> pa.ChunkedArray:
     new_codes = np.append(np.cumsum(used, dtype=np.int32) - 1, -1)[codes]
     indices = pa.array(new_codes, mask=codes < 0 if array.null_count else None)
     dictionary = array.dictionary.filter(pa.array(used))
-    return pa.chunked_array(
-        [pa.DictionaryArray.from_arrays(indices.cast(array.type.index_type), dictionary)]
-    )
+    indices = indices.cast(array.type.index_type)
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(indices, dictionary, safe=False)])
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
