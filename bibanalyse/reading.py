@@ -271,8 +271,7 @@ def _as_categorical(column: pa.ChunkedArray) -> pd.Categorical:
         return text_categorical(*numbered)
     codes, distinct = encoded_text(column)
     texts = pc.dictionary_encode(_trimmed(distinct))
-    new_codes = np.append(index_codes(texts.indices), -1)  # the last: for missing
-    return text_categorical(new_codes[codes], texts.dictionary)
+    return text_categorical(recoded(codes, index_codes(texts.indices)), texts.dictionary)
 
 
 def _numbers_encoded(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array] | None:
@@ -332,6 +331,18 @@ def encoded_text(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     chunks = column.chunks or [pa.array([], _ENCODED_TEXT)]
     codes = np.concatenate([index_codes(chunk.indices) for chunk in chunks])
     return codes, chunks[0].dictionary
+
+
+def recoded(codes: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``codes`` with each code ``c`` replaced by ``new[c]`` (-1, missing, stays -1);
+    ``codes`` itself when each code stays as it is, without a pass over the rows.
+
+    >>> recoded(np.array([0, -1, 1]), np.array([1, 0])).tolist()
+    [1, -1, 0]
+    """
+    if np.array_equal(new, np.arange(len(new))):
+        return codes
+    return np.append(new, -1)[codes]
 
 
 def index_codes(indices: pa.Array) -> np.ndarray:

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from bibanalyse.privacy import pseudonymise
-from bibanalyse.reading import encoded_text, text_categorical
+from bibanalyse.reading import encoded_text, recoded, text_categorical
 from bibanalyse.sources import normalise_header
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
@@ -101,7 +101,7 @@ def _spread(distinct_values: list, codes: np.ndarray, dtype: str, like: pd.Serie
     if dtype == "str":
         positions, categories = pd.factorize(pd.Series(distinct_values, dtype="str"))
         categories = pa.array(categories.tolist(), type=pa.large_string())
-        return _categorical(np.append(positions, -1)[codes], categories, like)
+        return _categorical(recoded(codes, positions), categories, like)
     return pd.Series(pd.array([*distinct_values, None], dtype=dtype)[codes], index=like.index)
 
 
@@ -116,7 +116,8 @@ def _parsed_per_distinct(
     """Apply ``parse`` to each distinct text once; ``None`` from it marks a bad text."""
     codes, distinct = distinct_codes(text)
     parsed = [parse(value) for value in distinct]
-    bad = np.array([value is None for value in parsed] + [False])[codes]
+    bad_texts = np.array([value is None for value in parsed], dtype=bool)
+    bad = np.append(bad_texts, False)[codes] if bad_texts.any() else np.zeros(len(codes), bool)
     return Parsed(_spread(parsed, codes, dtype, text), bad, problem, shows_value)
 
 
