@@ -67,7 +67,9 @@ def test_texts_alike_but_for_spaces_are_one_value_and_blanks_are_missing(tmp_pat
         st.one_of(
             st.none(),
             st.integers(0, 10**19).map(str),  # 10**19 and above do not fit 64 bits
+            st.integers(10, 99).map(str),  # numbers as long: their total length tells
             st.sampled_from(["0", "00", "007", "-3", "+3", " 12", "12 ", "1e3", "1.5", "E1"]),
+            st.sampled_from(["034", "+34", "-34", " 34"]),
         ),
         min_size=1,
         max_size=30,
@@ -86,6 +88,8 @@ def test_identifiers_that_are_numbers_are_encoded_by_number():
     codes, texts = reading._numbers_encoded(column)
     assert codes.tolist() == [0, -1, 1, 0] and texts.to_pylist() == ["31141566438789", "7"]
     assert reading._numbers_encoded(pa.chunked_array([["12", "012"]])) is None
+    for texts in (["12", "034"], ["+12", "34"], ["12", "34", None, "034"]):  # as many digits
+        assert reading._numbers_encoded(pa.chunked_array([texts])) is None
 
 
 def test_a_file_parsed_in_many_blocks_reads_as_one(tmp_path, monkeypatch):
