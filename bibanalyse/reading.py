@@ -259,7 +259,7 @@ def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
     empty = np.ones(table.num_rows, dtype=bool)
     for column in columns.values():
         empty &= column.codes < 0
-    frame = pd.DataFrame(columns)
+    frame = pd.DataFrame(columns, copy=False)  # the columns are new: no copy of each
     return frame.set_axis(pd.RangeIndex(table.num_rows)), empty  # also without columns
 
 

@@ -84,7 +84,7 @@ def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> Cl
     raw_schema(source).validate(raw.frame, lazy=True, inplace=True)  # checks only: no copy
     problems = _Problems(len(raw.frame))
     results = _parse(raw.frame, source, context, problems)
-    typed = pd.DataFrame({name: result.values for name, result in results.items()})
+    typed = pd.DataFrame({name: result.values for name, result in results.items()}, copy=False)
     typed = DERIVATIONS.get(source.name, lambda frame: frame)(typed)
     failing, messages = _check_model(typed, ~problems.mask(), source.name)
     problems.add(failing, messages)
@@ -119,7 +119,8 @@ def _kept_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
             column = as_categorical(column)
         return column.array[keep]
 
-    return pd.DataFrame(dict(zip(frame.columns, in_parallel(kept, frame.columns), strict=True)))
+    columns = dict(zip(frame.columns, in_parallel(kept, frame.columns), strict=True))
+    return pd.DataFrame(columns, copy=False)  # new columns: taken as they are
 
 
 def _is_text(column: pd.Series) -> bool:
