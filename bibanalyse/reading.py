@@ -404,7 +404,7 @@ def _with_line_numbers(path, body: _Body, frame, empty, malformed, line_count) -
     Lines are exact unless a quoted value spans lines, then they are missing.
     """
     if not malformed and line_count == len(frame):  # each line a row: no search
-        lines = pd.array(np.arange(body.first_number, body.first_number + len(frame)), "Int64")
+        lines = _numbered(body.first_number, len(frame))
         return _without_empty_rows(path, frame, lines, empty, [], [], 0)
     data, body_start = body.data, body.start
     starts, lengths = body.line_starts_and_lengths()
@@ -431,6 +431,11 @@ def _with_line_numbers(path, body: _Body, frame, empty, malformed, line_count) -
     else:
         lines = pd.array([pd.NA] * len(frame), dtype="Int64")
     return _without_empty_rows(path, frame, lines, empty, kept_texts, kept_lines, blank)
+
+
+def _numbered(first: int, count: int) -> pd.arrays.IntegerArray:
+    """The line numbers ``first``, ``first + 1``, ... of ``count`` rows, none missing."""
+    return pd.arrays.IntegerArray(np.arange(first, first + count), np.zeros(count, dtype=bool))
 
 
 def _without_empty_rows(path, frame, lines, empty, malformed_texts, malformed_lines, blank):
@@ -468,7 +473,7 @@ def _read_excel(path: Path, source: Source) -> RawTable:
     header_index, _, names = _find_header(path, source, [rows[:HEADER_SEARCH_LINES]])
     width = len(names)
     body = [(row + [None] * width)[:width] for row in rows[header_index + 1 :]]
-    lines = pd.array(np.arange(header_index + 2, header_index + 2 + len(body)), dtype="Int64")
+    lines = _numbered(header_index + 2, len(body))
     columns = {
         name: pa.array([row[at] for row in body], pa.large_string())
         for at, name in enumerate(names)

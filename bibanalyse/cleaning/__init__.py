@@ -90,8 +90,9 @@ def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> Cl
     problems.add(failing, messages)
     keep = ~problems.mask()
     kept = _conform(_kept_rows(typed, keep), source.name)
-    kept.insert(0, FILE, pd.Categorical.from_codes(np.zeros(len(kept), np.int8), [file]))
-    kept.insert(1, LINE, raw.lines[keep])
+    where = {FILE: pd.Categorical.from_codes(np.zeros(len(kept), np.int8), [file])}
+    where[LINE] = raw.lines[keep]
+    kept = pd.DataFrame({**where, **dict(kept.items())}, copy=False)  # not copied again
     rejected = _rejected_rows(raw, results, problems, file)
     return CleanFile(file, kept, rejected, raw.blank_lines)
 
@@ -220,22 +221,15 @@ def _rejected_rows(raw: RawTable, results: dict[str, Parsed], problems, file) ->
     that could not even be split into fields come last."""
     reasons = problems.reasons()
     positions = reasons.index.to_numpy()
-    shown = {
-        name: (result.values if not result.shows_value else raw.frame.get(name))
-        for name, result in results.items()
-    }
     rejected = np.zeros(len(raw.frame), dtype=bool)
     rejected[positions] = True  # a boolean mask filters Arrow text piece by piece
+    texts = dict.fromkeys(results)
+    for name, result in results.items():
+        column = raw.frame.get(name) if result.shows_value else result.values
+        if column is not None:  # its array: a Series would filter its index too
+            texts[name] = column.array[rejected].astype("str").to_numpy()
     rows = pd.DataFrame(
-        {
-            FILE: file,
-            LINE: raw.lines[positions],
-            REASON: reasons.to_numpy(),
-            **{
-                name: column[rejected].astype("str").to_numpy() if column is not None else None
-                for name, column in shown.items()
-            },
-        }
+        {FILE: file, LINE: raw.lines[positions], REASON: reasons.to_numpy(), **texts}
     )
     malformed = pd.DataFrame(
         {
