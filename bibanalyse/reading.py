@@ -339,6 +339,8 @@ def recoded(codes: np.ndarray, new: np.ndarray) -> np.ndarray:
 
     >>> recoded(np.array([0, -1, 1]), np.array([1, 0])).tolist()
     [1, -1, 0]
+    >>> codes = np.array([1, -1, 0]); recoded(codes, np.array([0, 1])) is codes
+    True
     """
     if np.array_equal(new, np.arange(len(new))):
         return codes
@@ -435,7 +437,8 @@ def _with_line_numbers(path, body: _Body, frame, empty, malformed, line_count) -
 
 def _numbered(first: int, count: int) -> pd.arrays.IntegerArray:
     """The line numbers ``first``, ``first + 1``, ... of ``count`` rows, none missing."""
-    return pd.arrays.IntegerArray(np.arange(first, first + count), np.zeros(count, dtype=bool))
+    numbers = np.arange(first, first + count, dtype=np.int64)
+    return pd.arrays.IntegerArray(numbers, np.zeros(count, dtype=bool))
 
 
 def _without_empty_rows(path, frame, lines, empty, malformed_texts, malformed_lines, blank):

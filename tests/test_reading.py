@@ -67,7 +67,7 @@ def test_texts_alike_but_for_spaces_are_one_value_and_blanks_are_missing(tmp_pat
         st.one_of(
             st.none(),
             st.integers(0, 10**19).map(str),  # 10**19 and above do not fit 64 bits
-            st.integers(10, 99).map(str),  # numbers as long: their total length tells
+            st.integers(10, 99).map(str),  # two digits, with the four texts below
             st.sampled_from(["0", "00", "007", "-3", "+3", " 12", "12 ", "1e3", "1.5", "E1"]),
             st.sampled_from(["034", "+34", "-34", " 34"]),
         ),
