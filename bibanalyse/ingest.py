@@ -52,6 +52,7 @@ from bibanalyse.reading import (
     index_codes,
     missing_text,
     read_raw,
+    recoded,
 )
 from bibanalyse.schemas import CLEAN_MODELS
 from bibanalyse.sources import NARRATIVES, SOURCES, Source, normalise_header
@@ -652,7 +653,7 @@ def _used_only(column: pa.ChunkedArray) -> pa.ChunkedArray:
     used = used[:-1]
     if used.all():
         return column
-    new_codes = np.append(np.cumsum(used, dtype=np.int32) - 1, -1)[codes]
+    new_codes = recoded(codes, np.cumsum(used, dtype=np.int32) - 1)
     indices = pa.array(new_codes, mask=codes < 0 if array.null_count else None)
     dictionary = array.dictionary.filter(pa.array(used))
     indices = indices.cast(array.type.index_type)
