@@ -19,13 +19,6 @@ from .organisation import PROFILES
 from .partners import Partner
 from .window import day_weights_to_days, random_stream
 
-WSOB_FUNCTIONS = (
-    "Kennis en informatie",
-    "Ontwikkeling en educatie",
-    "Lezen en literatuur",
-    "Ontmoeting en debat",
-    "Kunst en cultuur",
-)
 WEEKDAYS_OPEN = (0, 1, 2, 3, 4, 5)
 COMMUNITY_MEETINGS_PER_YEAR = 10
 COMMUNITY_PARTICIPANTS = 12

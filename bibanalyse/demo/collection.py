@@ -80,9 +80,6 @@ class Collection:
     def youth(self) -> np.ndarray:
         return self.shelf < N_YOUTH_SHELVES
 
-    def held_on(self, day: int) -> np.ndarray:
-        return (self.acquired <= day) & (self.discarded > day)
-
 
 def generate_collection(window: Window, branches: list[str], scale: float, seed: int) -> Collection:
     parts = [
