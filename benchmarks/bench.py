@@ -344,20 +344,35 @@ def bench_growth(bench: Bench) -> None:
 
 
 def bench_run(bench: Bench) -> None:
+    import nbformat
+
     from bibanalyse.periods import Period
-    from bibanalyse.runner import ensure_kernel, report_notebooks
+    from bibanalyse.runner import ensure_kernel, report_notebooks, with_goal_cells
 
     ensure_kernel()
     notebooks = report_notebooks(bench.root / "notebooks", MUNICIPALITY, Period.parse(PERIOD))
     _say(f"plain sequence: papermill and nbconvert of {len(notebooks)} notebooks")
     plain = bench.root / "plain"
     plain.mkdir()
+    for notebook in notebooks:  # the same notebooks as the run's, a goal's cells per goal
+        source = nbformat.read(notebook.source, as_version=4)
+        nbformat.write(with_goal_cells(source, notebook.goals), plain / f"{notebook.name}.in")
     started = time.perf_counter()
     for notebook in notebooks:
-        executed = plain / notebook.name
-        papermill = [*_tool("papermill"), str(notebook), str(executed)]
+        executed = plain / f"{notebook.name}.ipynb"
+        papermill = [*_tool("papermill"), str(plain / f"{notebook.name}.in"), str(executed)]
         parameters = ["-p", "period", PERIOD, "-p", "data_dir", str(bench.org_data)]
-        bench.measure([*papermill, *parameters, "-k", "bibanalyse"], f"papermill {notebook.name}")
+        parameters += [f"-p {name} {value}" for name, value in notebook.parameters.items()]
+        parameters = " ".join(parameters).split()
+        command = [
+            *papermill,
+            *parameters,
+            "-k",
+            "bibanalyse",
+            "--cwd",
+            str(notebook.source.parent),
+        ]
+        bench.measure(command, f"papermill {notebook.name}")
         bench.measure([*_tool("jupyter"), "nbconvert", "--to", "html", str(executed)], "nbconvert")
     sequence = time.perf_counter() - started
     _say(f"bibanalyse run --period {PERIOD}")

@@ -37,7 +37,7 @@ texts may span lines)::
     vestiging = "..."
     partners = "..."
     bereik = "..."                    # what the agreement says is measured
-    indicatoren = ["activiteiten", "deelnemers"]   # keys from INDICATOR_KEYS
+    indicatoren = ["activiteiten", "deelnemers"]   # keys of the indicator registry
     kop = "deelnemers"                # the headline indicator, one of indicatoren
     richting = "meer"                 # or "stabiel": the direction hoped for
     inspanning = false                # true: effort obligation, reported by narrative
@@ -57,33 +57,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from bibanalyse.indicators.definitions import REGISTRY
 from bibanalyse.periods import Period
-
-INDICATOR_KEYS: frozenset[str] = frozenset(
-    {
-        "leden_begin",
-        "leden_eind",
-        "jeugdleden_begin",
-        "jeugdleden_eind",
-        "jeugdleden_aandeel",
-        "collectie_jeugd_begin",
-        "collectie_jeugd_eind",
-        "uitleningen",
-        "verlengingen",
-        "uitleningen_jeugd",
-        "actieve_leners",
-        "activiteiten",
-        "deelnemers",
-        "partners",
-        "communities",
-        "ido_vragen",
-        "bezoekers_geschat",
-        "werkplekbezetting",
-        "communicatie_uitingen",
-        "digitaal_gebruik",
-    }
-)
-"""Every indicator a goal may name; the indicator functions compute exactly these."""
 
 DIRECTIONS: frozenset[str] = frozenset({"meer", "stabiel"})
 """The directions a municipality may hope for: more, or stable."""
@@ -426,8 +401,8 @@ def _indicators(entry: _Entry) -> tuple[str, ...]:
     if not keys:
         raise entry.fail("indicatoren is empty; name at least one indicator")
     for key in keys:
-        if not isinstance(key, str) or key not in INDICATOR_KEYS:
-            raise entry.fail(f"unknown indicator {key!r}; known are {sorted(INDICATOR_KEYS)}")
+        if not isinstance(key, str) or key not in REGISTRY:
+            raise entry.fail(f"unknown indicator {key!r}; known are {sorted(REGISTRY)}")
     if len(set(keys)) != len(keys):
         raise entry.fail(f"indicatoren {keys} names an indicator twice")
     return tuple(keys)

@@ -145,7 +145,7 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_indicators(args: argparse.Namespace, settings: Settings) -> int:
-    from bibanalyse.indicators import indicator_csv, indicator_table, write_indicator_table
+    from bibanalyse.indicators.table import indicator_csv, indicator_table, write_indicator_table
     from bibanalyse.periods import Period
 
     period = Period.parse(args.period)

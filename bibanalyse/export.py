@@ -17,7 +17,7 @@ import copy
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -27,11 +27,15 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
+from bibanalyse.fragments import COMBINED
+
 __all__ = [
     "MAX_HTML_BYTES",
     "REMOVED_CELL_TAGS",
     "TEMPLATE_NAME",
     "check_self_contained",
+    "combined_notebook",
+    "export_combined",
     "export_html",
     "render_html",
     "report_title",
@@ -77,11 +81,62 @@ def export_html(
     if title is not None and (not isinstance(title, str) or not title.strip()):
         raise ValueError(f"title must be non-empty text, got {title!r}")
     html = render_html(node, title=title, source=source)
-    problems = check_self_contained(html)
+    _write_checked(out, html, MAX_HTML_BYTES)
+    return out
+
+
+def export_combined(
+    parts: Sequence[tuple[str, nbformat.NotebookNode]], out: Path, *, title: str
+) -> Path:
+    """Write executed report notebooks as one document to ``out``: each in a section whose
+    id is its name (``1_leesplezier``), the first part (the overview) first; see
+    :func:`combined_notebook`. Checked like a single report, but for its size: the
+    document holds several reports."""
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError(f"title must be non-empty text, got {title!r}")
+    _write_checked(Path(out), render_html(combined_notebook(parts), title=title), None)
+    return Path(out)
+
+
+def combined_notebook(parts: Sequence[tuple[str, nbformat.NotebookNode]]) -> nbformat.NotebookNode:
+    """One notebook of the published cells of ``parts`` (name, executed notebook), in
+    order. The template opens a ``<section id=name>`` at each part's first cell and closes
+    it after its last, with a link back to the first part; an output that has a variant
+    for the combined report (its links pointing inside the document) shows that variant.
+    """
+    if not parts:
+        raise ValueError("no reports to combine")
+    names = [name for name, _ in parts]
+    if len(set(names)) != len(names):
+        raise ValueError(f"report names must differ, got {names!r}")
+    combined = nbformat.v4.new_notebook(metadata=copy.deepcopy(parts[0][1].metadata))
+    for name, notebook in parts:
+        cells = [copy.deepcopy(cell) for cell in notebook.cells if not _removed(cell)]
+        if not cells:
+            continue
+        for cell in cells:
+            cell.id = f"{name}-{cell.id}"  # the parts come from the same notebooks
+            for output in cell.get("outputs", []):
+                _use_variant(output, COMBINED)
+        cells[0].metadata.setdefault("bibanalyse", {})["opens"] = name
+        closing = cells[-1].metadata.setdefault("bibanalyse", {})
+        closing["closes"] = names[0] if name != names[0] else ""
+        combined.cells += cells
+    combined.metadata.pop("title", None)
+    return combined
+
+
+def _use_variant(output, variant: str) -> None:
+    variants = output.get("metadata", {}).get("bibanalyse", {}).get("variants", {})
+    if variant in variants and "text/html" in output.get("data", {}):
+        output["data"]["text/html"] = variants[variant]
+
+
+def _write_checked(out: Path, html: str, max_bytes: int | None) -> None:
+    problems = check_self_contained(html, max_bytes=max_bytes)
     if problems:
         raise ValueError(f"{out.name} is not a self-contained report: " + "; ".join(problems))
     _write_atomically(out, html.encode("utf-8"))
-    return out
 
 
 def render_html(
@@ -131,14 +186,14 @@ def report_title(cells, metadata=None, fallback: str | None = None) -> str:
     return fallback or "Rapport"
 
 
-def check_self_contained(html: str) -> list[str]:
+def check_self_contained(html: str, *, max_bytes: int | None = MAX_HTML_BYTES) -> list[str]:
     """The reasons ``html`` is not a self-contained report; empty when it is.
 
     Looks for: any ``<script``; event-handler attributes and ``javascript:`` links; a ``src``
     (or ``srcset``, ``poster``, ``data``) that is not a ``data:`` URI; an ``href`` to another
     host (``http://``, ``https://``, ``//``); a ``<link>`` to a file; ``@import`` and
     ``url(...)`` other than ``data:`` in styles; ``<base>``, ``<meta http-equiv=refresh>``;
-    and a size over ``MAX_HTML_BYTES``.
+    and a size over ``max_bytes`` (none for None).
 
     >>> check_self_contained('<img src="data:image/png;base64,AAAA"><a href="#top">top</a>')
     []
@@ -155,8 +210,8 @@ def check_self_contained(html: str) -> list[str]:
     if _SCRIPT.search(html) and not any("<script>" in p for p in problems):
         problems.append("<script> element")
     size = len(html.encode("utf-8"))
-    if size > MAX_HTML_BYTES:
-        problems.append(f"{size:,} bytes, more than the {MAX_HTML_BYTES:,} allowed")
+    if max_bytes is not None and size > max_bytes:
+        problems.append(f"{size:,} bytes, more than the {max_bytes:,} allowed")
     return list(dict.fromkeys(problems))
 
 
@@ -279,7 +334,7 @@ def _mark_numbers(html: str) -> str:
                 if cell.get("colspan") or cell.get("rowspan"):
                     simple = False
                 is_number = cell.name == "td" and _NUMBER_CELL.fullmatch(cell.get_text().strip())
-                if is_number:
+                if is_number and "getal" not in cell.get("class", []):
                     cell["class"] = [*cell.get("class", []), "getal"]
                     changed = True
                 numeric_columns[column] = numeric_columns.get(column, True) and bool(is_number)
@@ -292,7 +347,7 @@ def _mark_numbers(html: str) -> str:
             if any(cell.get("colspan") for cell in cells):
                 continue
             for column, cell in enumerate(cells):
-                if numeric_columns.get(column):
+                if numeric_columns.get(column) and "getal" not in cell.get("class", []):
                     cell["class"] = [*cell.get("class", []), "getal"]
                     changed = True
     return str(soup) if changed else html

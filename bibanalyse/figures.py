@@ -1,25 +1,27 @@
-"""The figures of the reports: for an indicator key, the figure that says more than its number.
+"""The figures of the reports: for an indicator, the figure that says more than its number.
 
-Each function takes the period's ``Tables``, the period and the goal, and returns a
-matplotlib Figure (or None when there is nothing to draw). ``FIGURES`` maps indicator keys
-to them; a figure that is the same for every goal (loans by month, visits) is drawn once per
-report, see ``Report``.
+Each function takes the period's ``Tables``, the period and the goal (and, as keywords, the
+goal's indicator rows and the class size), and returns a matplotlib Figure, or None when
+there is nothing to draw. An indicator's entry in the registry names its figures; a figure
+that is the same for every goal (loans by month, visits) is drawn once per report, the
+ones in :data:`PER_GOAL` once per goal (see ``bibanalyse.report``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bibanalyse import plots
-from bibanalyse.agreements import Goal
+from bibanalyse import plots, suppression
 from bibanalyse.indicators import activities, communication, digital, ido, loans, partners, visits
+from bibanalyse.indicators.registry import REGISTRY
 from bibanalyse.periods import Period
 from bibanalyse.store import Tables
 
-SMALL_CELL = 10  # people counts below this, broken down by a personal attribute, are not shown
+if TYPE_CHECKING:
+    from bibanalyse.agreements import Goal
 
 
 def loans_by_month(tables: Tables, period: Period, goal: Goal, **_) -> Figure:
@@ -43,20 +45,22 @@ def loans_by_month(tables: Tables, period: Period, goal: Goal, **_) -> Figure:
 
 
 def members_begin_end(tables: Tables, period: Period, goal: Goal, *, indicators, **_):
-    """Members and youth members at the period's begin and end; not drawn when a count is
-    below the small-cell limit (youth is a personal attribute)."""
-    rows = indicators.drop_duplicates("indicator").set_index("indicator")["waarde"]
-    groups = [("Leden", "leden"), ("Jeugdleden", "jeugdleden")]
+    """The goal's counts at the period's begin and end that this figure is drawn for
+    (members, youth members); not drawn when a count of people by a personal attribute is
+    small (see ``suppression``)."""
+    values = indicators.drop_duplicates("indicator").set_index("indicator")["waarde"]
+    pairs = []
+    for key in values.index:
+        end = REGISTRY[key]
+        if end.begin in values.index and members_begin_end in end.figures:
+            pairs.append((end, values[end.begin], values[key]))
     data = pd.DataFrame(
-        [
-            {"groep": label, "begin": rows.get(f"{key}_begin"), "eind": rows.get(f"{key}_eind")}
-            for label, key in groups
-            if f"{key}_begin" in rows and f"{key}_eind" in rows
-        ]
+        [{"groep": end.noun, "begin": begin, "eind": last} for end, begin, last in pairs],
+        columns=["groep", "begin", "eind"],
     )
     if data.empty or data[["begin", "eind"]].isna().any().any():
         return None
-    if (data[["begin", "eind"]] < SMALL_CELL).any().any():
+    if any(end.personal and suppression.is_small(min(a, b)) for end, a, b in pairs):
         return None
     return plots.begin_end_bars(
         data,
@@ -230,23 +234,6 @@ def _tagged(frame: pd.DataFrame, goal_id: str) -> pd.DataFrame:
     tags = frame["prestatieafspraken"].fillna("").str.split(";")
     return frame[tags.map(lambda ids: goal_id in ids).astype(bool)]
 
-
-Drawer = Callable[..., Figure | None]
-
-FIGURES: dict[str, tuple[Drawer, ...]] = {
-    "uitleningen_jeugd": (loans_by_month,),
-    "uitleningen": (loans_by_month,),
-    "jeugdleden_eind": (members_begin_end,),
-    "leden_eind": (members_begin_end,),
-    "deelnemers": (participants_by_kind,),
-    "partners": (partners_by_kind,),
-    "ido_vragen": (ido_topics,),
-    "communicatie_uitingen": (communication_channels,),
-    "digitaal_gebruik": (digital_services,),
-    "bezoekers_geschat": (visits_estimate, visits_by_weekday_hour),
-    "werkplekbezetting": (occupancy_by_daypart,),
-}
-"""The figures per indicator key, in the order they are shown."""
 
 PER_GOAL = frozenset({participants_by_kind, partners_by_kind})
 """Figures that differ per goal; all others are drawn once per report."""

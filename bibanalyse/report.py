@@ -1,9 +1,20 @@
-"""What the report notebooks show: per goal the agreement's text, the indicators with their
-comparisons, figures, the staff's narrative and a verdict; and the overview of all goals.
+"""The report as data: what each part of a period's report shows, and its HTML.
 
-A notebook calls ``Report.load(...)`` once (it reads the processed data of the period once)
-and then ``show_ambition(n)`` or ``show_overview()``. Everything shown is Dutch, with Dutch
-number and date formatting, and as HTML and PNG only (no code is needed to read it).
+``Report.load(period, municipality, data_dir)`` reads the period's processed data once; then
+
+- ``report.goal("1.2")`` is a :class:`GoalReport`: the goal's indicator rows (``table``, a
+  DataFrame), its figures (``figures``, matplotlib Figures), the library's narrative
+  (``narrative``, Markdown) and the verdict on its headline figure (``verdict``); its
+  ``summary`` (heading, agreement and indicator table) and ``account`` (narrative and
+  verdict) are the HTML a report shows;
+- ``report.ambition(1)`` is an :class:`AmbitionReport`: its ``header`` and its goals;
+- ``report.overview()`` is the :class:`Overview`: every goal's headline figure, change and
+  verdict, as a DataFrame (``table``) and as HTML (``summary``);
+- ``report.colophon`` closes every report.
+
+The HTML comes from the templates in ``bibanalyse/templates/fragments``; what an indicator is
+and how its value reads comes from the registry (:mod:`bibanalyse.indicators.registry`).
+Everything a reader sees is Dutch, with Dutch number and date formatting.
 """
 
 from __future__ import annotations
@@ -12,46 +23,42 @@ import datetime as dt
 import html
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 import markdown
 import pandas as pd
+from markupsafe import Markup
+from matplotlib.figure import Figure
 
 from bibanalyse import formatting as fmt
-from bibanalyse import plots
+from bibanalyse import plots, suppression
 from bibanalyse.agreements import Agreement, Ambition, Goal, agreement_for
 from bibanalyse.config import Settings, load_settings
-from bibanalyse.figures import FIGURES, PER_GOAL, SMALL_CELL
-from bibanalyse.indicators import compute_indicators
-from bibanalyse.indicators.visits import estimate_visitors
+from bibanalyse.figures import PER_GOAL
+from bibanalyse.fragments import COMBINED, Fragment, render
+from bibanalyse.indicators.definitions import REGISTRY
+from bibanalyse.indicators.registry import ESTIMATE, FRACTION, Indicator
+from bibanalyse.indicators.table import Calculator
 from bibanalyse.periods import Period, latest_ended
 from bibanalyse.store import Tables, require_data
 from bibanalyse.verdicts import Movement, Verdict, judge
-from bibanalyse.wording import (
-    ESTIMATE_NOTE,
-    INDICATOR_LABELS,
-    NO_NARRATIVE,
-    PERCENT_INDICATORS,
-    VERDICT_MARKS,
-    VERDICTS,
-)
+from bibanalyse.wording import ESTIMATE_NOTE, NO_NARRATIVE, VERDICT_MARKS
 
-PERSONAL_BREAKDOWNS = frozenset({"jeugdleden_begin", "jeugdleden_eind"})
-"""People counted by a personal attribute (age): shown as ``<10`` below the small-cell limit."""
+COMPARED_COLUMNS = ("Deze periode", "Vorige periode", "Jaar eerder")
 
 
 @dataclass
 class Report:
-    """One period's reports for one municipality."""
+    """One period's report for one municipality."""
 
     settings: Settings
     period: Period
     municipality: str
     agreement: Agreement
     tables: Tables
-    _drawn: set = field(default_factory=set)
-    _computed: dict[tuple[str, ...], pd.DataFrame] = field(default_factory=dict, repr=False)
+    _goals: dict[str, GoalReport] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, period: str = "", municipality: str = "", data_dir: str = "") -> Report:
@@ -60,175 +67,56 @@ class Report:
         from the settings)."""
         settings = load_settings().with_data_dir(data_dir or None)
         chosen = Period.parse(period) if period else latest_ended(dt.date.today())
-        municipality = municipality or settings.municipality
-        require_data(settings.processed_dir, chosen, municipality)
-        tables = Tables.for_period(settings.processed_dir, chosen, municipality)
-        agreement = agreement_for(tables.municipality, chosen)
-        return cls(settings, chosen, tables.municipality, agreement, tables)
+        return cls.for_settings(settings, chosen, municipality or settings.municipality)
+
+    @classmethod
+    def for_settings(cls, settings: Settings, period: Period, municipality: str) -> Report:
+        """The report of ``period`` for ``municipality`` on the data of ``settings``."""
+        require_data(settings.processed_dir, period, municipality)
+        tables = Tables.for_period(settings.processed_dir, period, municipality)
+        agreement = agreement_for(tables.municipality, period)
+        return cls(settings, period, tables.municipality, agreement, tables)
+
+    @cached_property
+    def calculator(self) -> Calculator:
+        """Computes each indicator value once, for every part of the report."""
+        return Calculator(self.tables, self.settings.class_size)
 
     @property
     def indicators(self) -> pd.DataFrame:
-        """The indicator table of every goal (computed when first asked for)."""
-        return self._indicators_of(self.agreement.goals)
+        """The indicator table of every goal (``indicatoren.csv``)."""
+        return self.calculator.table(self.period, self.agreement.goals)
 
-    def _indicators_of(self, goals: Sequence[Goal]) -> pd.DataFrame:
-        """The indicator table of ``goals``: taken from the whole table once that is
-        computed, else computed for these goals only (an ambition's report needs no more)."""
-        key = tuple(goal.id for goal in goals)
-        if key not in self._computed:
-            whole = self._computed.get(tuple(goal.id for goal in self.agreement.goals))
-            self._computed[key] = (
-                whole[whole["afspraak"].isin(key)]
-                if whole is not None
-                else compute_indicators(
-                    self.tables,
-                    self.period,
-                    self.municipality,
-                    self.agreement,
-                    class_size=self.settings.class_size,
-                    goals=goals,
-                )
+    def goal(self, goal_id: str) -> GoalReport:
+        """The report of one goal, e.g. ``report.goal("1.2")``."""
+        if goal_id not in self._goals:
+            self._goals[goal_id] = GoalReport(self, self.agreement.goal(goal_id))
+        return self._goals[goal_id]
+
+    def ambition(self, number: int) -> AmbitionReport:
+        """The report of one ambition (in the 2020 agreements: a theme)."""
+        return AmbitionReport(self, self.agreement.ambition(number))
+
+    def overview(self) -> Overview:
+        return Overview(self)
+
+    @property
+    def colophon(self) -> Fragment:
+        return Fragment(
+            render(
+                "colophon",
+                agreement=self.agreement,
+                made=dt.date.today(),
+                threshold=suppression.DEFAULT_THRESHOLD,
             )
-        return self._computed[key]
+        )
 
-    # --- what notebooks call -----------------------------------------------------------
-
-    def show_ambition(self, number: int) -> None:
-        """The report of one ambition: a title, then every goal."""
-        ambition = self.ambition(number)
-        _display_html(self.ambition_intro_html(ambition), title=self.title(ambition))
-        for goal in ambition.goals:
-            self.show_goal(goal)
-        _display_html(self.colophon_html())
-
-    def show_goal(self, goal: Goal) -> None:
-        _display_html(self.goal_html(goal))
-        for figure in self.goal_figures(goal):
-            plots.show(figure)
-        _display_html(self.narrative_html(goal) + self.verdict_html(goal))
-
-    def show_overview(self) -> None:
-        """One table of every goal with its headline figure, change and verdict."""
-        self._indicators_of(self.agreement.goals)  # at once: shared figures computed once
-        _display_html(self.overview_intro_html(), title=self.title(None))
-        _display_html(self.overview_table_html())
-        _display_html(self.colophon_html())
-
-    # --- parts ---------------------------------------------------------------------------
-
-    def ambition(self, number: int) -> Ambition:
-        for ambition in self.agreement.ambitions:
-            if ambition.number == number:
-                return ambition
-        known = ", ".join(str(a.number) for a in self.agreement.ambitions)
-        raise ValueError(f"ambition {number!r} is not in {self.agreement.title}; there are {known}")
-
-    def title(self, ambition: Ambition | None) -> str:
-        subject = f"Ambitie {ambition.number}: {ambition.short_name}" if ambition else "Overzicht"
+    def title(self, subject: str) -> str:
+        """A report's title: ``<subject> | Heemstede | tweede halfjaar 2025``."""
         return f"{subject} | {self.municipality} | {self.period.dutch_label}"
 
-    def rows(self, goal: Goal) -> pd.DataFrame:
-        """The indicator rows of ``goal``, computed with the rest of its ambition."""
-        ambition = next(a for a in self.agreement.ambitions if goal in a.goals)
-        table = self._indicators_of(ambition.goals)
-        return table[table["afspraak"] == goal.id]
-
-    def ambition_intro_html(self, ambition: Ambition) -> str:
-        theme = " · ".join(_escape(t) for t in (ambition.covenant, ambition.theme) if t)
-        return (
-            f"<header><p class='kicker'>Prestatieafspraken {_escape(self.municipality)} · "
-            f"{_escape(self.period.dutch_label)}</p>"
-            f"<h1>Ambitie {ambition.number}: {_escape(ambition.short_name)}</h1>"
-            f"<p class='ambitie'>{_escape(ambition.title)}</p>"
-            + (f"<p class='thema'>{theme}</p>" if theme else "")
-            + f"<p class='periode'>Periode: {fmt.date(self.period.first_day)} tot en met "
-            f"{fmt.date(self.period.last_day)}. Vergeleken met de vorige periode "
-            f"({_escape(self.period.previous().dutch_label)}) en met dezelfde periode een jaar "
-            f"eerder ({_escape(self.period.year_earlier().dutch_label)}).</p></header>"
-        )
-
-    def goal_html(self, goal: Goal) -> str:
-        facts = [
-            ("Doelgroep", goal.target_group),
-            ("Partners", goal.partners),
-            ("Gemeten wordt", goal.reach),
-            ("Gehoopte richting", goal.direction),
-        ]
-        listed = "".join(
-            f"<dt>{label}</dt><dd>{_escape(value)}</dd>" for label, value in facts if value
-        )
-        note = f"<p class='voetnoot'>{_escape(goal.note)}</p>" if goal.note else ""
-        effort = (
-            "<p class='inspanning'>Inspanningsverplichting: over dit doel wordt verslag "
-            "gedaan van de inspanningen.</p>"
-            if goal.effort_only
-            else ""
-        )
-        summary = _first_sentence(goal.text)
-        full_text = (
-            "" if summary == goal.text.strip() else f"<p class='doeltekst'>{_escape(goal.text)}</p>"
-        )
-        return (
-            f"<section class='doel'><h2 id='{goal_anchor(goal)}'>{goal.id} {_escape(summary)}</h2>"
-            f"{full_text}<dl>{listed}</dl>{note}{effort}"
-            f"{self.indicator_table_html(goal)}</section>"
-        )
-
-    def indicator_table_html(self, goal: Goal) -> str:
-        rows = self.rows(goal)
-        header = (
-            "<tr><th>Indicator</th><th>Deze periode</th><th>Vorige periode</th>"
-            "<th>Jaar eerder</th><th>Verandering</th></tr>"
-        )
-        body = "".join(self._indicator_row(row) for row in rows.itertuples(index=False))
-        estimate = ESTIMATE_NOTE if "bezoekers_geschat" in set(rows["indicator"]) else ""
-        caption = f"<caption>{_escape(estimate)}</caption>" if estimate else ""
-        return (
-            f"<table class='indicatoren stapel'>{caption}<thead>{header}</thead>"
-            f"<tbody>{body}</tbody></table>"
-        )
-
-    def _indicator_row(self, row) -> str:
-        key = row.indicator
-        cells = [
-            _value_html(key, row.waarde, row.ondergrens, row.bovengrens),
-            _value_html(key, row.vorige_periode),
-            _value_html(key, row.vorig_jaar),
-            _escape(_change_text(key, row)),
-        ]
-        label = INDICATOR_LABELS.get(key, key)
-        columns = ("Deze periode", "Vorige periode", "Jaar eerder", "Verandering")
-        return (
-            "<tr><th scope='row'>"
-            + _escape(label)
-            + "</th>"
-            + "".join(
-                f"<td class='getal' data-label='{column}'>{cell}</td>"
-                for column, cell in zip(columns, cells, strict=True)
-            )
-            + "</tr>"
-        )
-
-    def goal_figures(self, goal: Goal) -> list:
-        """The figures of the goal's indicators, each report-wide figure only once."""
-        figures = []
-        for key in goal.indicators:
-            for drawer in FIGURES.get(key, ()):
-                if drawer not in PER_GOAL and drawer in self._drawn:
-                    continue
-                self._drawn.add(drawer)
-                figure = drawer(
-                    self.tables,
-                    self.period,
-                    goal,
-                    indicators=self.rows(goal),
-                    class_size=self.settings.class_size,
-                )
-                if figure is not None:
-                    figures.append(figure)
-        return figures
-
     def narrative(self, goal: Goal) -> str | None:
+        """The staff's Markdown on ``goal`` for the period (for a whole year: both halves)."""
         narratives = self.tables["toelichting"]
         labels = [self.period.label]
         if self.period.half is None:
@@ -240,124 +128,274 @@ class Report:
         ]
         return "\n\n".join(found["tekst"]) if len(found) else None
 
-    def narrative_html(self, goal: Goal) -> str:
-        text = self.narrative(goal)
-        if text is None:
-            return (
-                "<aside class='toelichting ontbreekt'><h3>Toelichting</h3>"
-                f"<p>{NO_NARRATIVE}</p></aside>"
+    def verdicts(self) -> pd.DataFrame:
+        """The verdict on every goal (``oordelen.csv``): ``periode``, ``afspraak``,
+        ``kerncijfer`` (the headline indicator), ``oordeel`` (its kind: ``op_koers``, ...),
+        ``omschrijving`` (the kind in Dutch) and ``tekst`` (the verdict's Dutch line)."""
+        rows = []
+        for goal in self.agreement.goals:
+            verdict = self.goal(goal.id).verdict
+            rows.append(
+                {
+                    "periode": self.period.label,
+                    "afspraak": goal.id,
+                    "kerncijfer": goal.headline,
+                    "oordeel": verdict.kind,
+                    "omschrijving": verdict.label,
+                    "tekst": verdict.text,
+                }
             )
-        return f"<aside class='toelichting'><h3>Toelichting</h3>{render_markdown(text)}</aside>"
+        return pd.DataFrame(rows)
 
-    def verdict(self, goal: Goal) -> Verdict:
-        return judge(self.movement(goal), goal.direction, effort_only=goal.effort_only)
 
-    def verdict_html(self, goal: Goal) -> str:
-        verdict = self.verdict(goal)
-        mark = VERDICT_MARKS[verdict.kind]
-        return (
-            f"<p class='oordeel {verdict.kind}'><strong>{mark} Oordeel:</strong> "
-            f"{_escape(verdict.text)}</p>"
+@dataclass(frozen=True)
+class AmbitionReport:
+    """One ambition: its header and its goals."""
+
+    report: Report
+    ambition: Ambition
+
+    @property
+    def title(self) -> str:
+        return self.report.title(f"Ambitie {self.ambition.number}: {self.ambition.short_name}")
+
+    @property
+    def goals(self) -> tuple[GoalReport, ...]:
+        return tuple(self.report.goal(goal.id) for goal in self.ambition.goals)
+
+    @property
+    def header(self) -> Fragment:
+        themes = [text for text in (self.ambition.covenant, self.ambition.theme) if text]
+        html_text = render(
+            "ambition_header",
+            municipality=self.report.municipality,
+            period=self.report.period,
+            ambition=self.ambition,
+            themes=themes,
         )
+        return Fragment(html_text, title=self.title)
 
-    def movement(self, goal: Goal) -> Movement | None:
+
+class Cell(NamedTuple):
+    """A value as a reader sees it, and an estimate's interval beneath it."""
+
+    text: str
+    interval: str | None = None
+
+
+@dataclass
+class GoalReport:
+    """One goal: its indicator rows, figures, narrative and verdict. See the module."""
+
+    report: Report
+    goal: Goal
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The goal's indicator rows, as in ``indicatoren.csv``."""
+        return self.report.calculator.table(self.report.period, [self.goal])
+
+    @cached_property
+    def figures(self) -> list[Figure]:
+        """The figures of the goal's indicators. A figure that is the same for every goal
+        (loans by month, visits) belongs to the first goal of the ambition that has it."""
+        return [
+            figure
+            for drawer in self._drawers()
+            if (
+                figure := drawer(
+                    self.report.tables,
+                    self.report.period,
+                    self.goal,
+                    indicators=self.table,
+                    class_size=self.report.settings.class_size,
+                )
+            )
+            is not None
+        ]
+
+    @cached_property
+    def narrative(self) -> str | None:
+        """The library's account of its effort (Markdown), or None when none was given."""
+        return self.report.narrative(self.goal)
+
+    @cached_property
+    def movement(self) -> Movement | None:
         """The goal's headline figure and what it is compared with."""
-        rows = self.rows(goal).set_index("indicator")
-        key = goal.headline
-        if key not in rows.index:
+        rows = self.table.set_index("indicator")
+        if self.goal.headline not in rows.index:
             return None
-        row = rows.loc[key]
-        if key.endswith("_eind") and key.replace("_eind", "_begin") in rows.index:
-            begin = rows.loc[key.replace("_eind", "_begin"), "waarde"]
+        indicator = REGISTRY[self.goal.headline]
+        row = rows.loc[indicator.key]
+        if indicator.begin is not None and indicator.begin in rows.index:
+            begin = rows.loc[indicator.begin, "waarde"]
             return Movement(row["waarde"], begin, "het begin van de periode")
-        if key == "bezoekers_geschat":
+        if indicator.kind == ESTIMATE:
+            earlier = self.report.calculator.value(
+                indicator, self.goal.id, self.report.period.year_earlier()
+            )
             return Movement(
                 row["waarde"],
                 row["vorig_jaar"],
                 "een jaar eerder",
                 interval=(row["ondergrens"], row["bovengrens"]),
-                compared_interval=self._visits_interval(self.period.year_earlier()),
+                compared_interval=(earlier.lower, earlier.upper),
             )
         return Movement(
-            row["waarde"], row["vorig_jaar"], "een jaar eerder", fraction=key in PERCENT_INDICATORS
+            row["waarde"], row["vorig_jaar"], "een jaar eerder", fraction=indicator.kind == FRACTION
         )
 
-    def _visits_interval(self, period: Period) -> tuple[float, float]:
-        estimate = estimate_visitors(
-            self.tables["bezoekerstellingen"],
-            self.tables["openingstijden"],
-            self.tables["sluitingsdagen"],
-            period,
-            branches=self.tables.branches,
-        )
-        return estimate.lower, estimate.upper
+    @property
+    def verdict(self) -> Verdict:
+        return judge(self.movement, self.goal.direction, effort_only=self.goal.effort_only)
 
-    def overview_intro_html(self) -> str:
-        return (
-            f"<header><p class='kicker'>Prestatieafspraken {_escape(self.municipality)}</p>"
-            f"<h1>Overzicht {_escape(self.period.dutch_label)}</h1>"
-            f"<p>{_escape(self.agreement.title)}: alle doelen met hun belangrijkste cijfer, de "
-            f"verandering en een oordeel ten opzichte van de gehoopte richting. Periode: "
-            f"{fmt.date(self.period.first_day)} tot en met {fmt.date(self.period.last_day)}. "
-            f"Per ambitie is er een uitgebreid rapport.</p></header>"
-        )
+    @property
+    def anchor(self) -> str:
+        return goal_anchor(self.goal)
 
-    def overview_table_html(self) -> str:
-        header = (
-            "<tr><th>Doel</th><th>Kerncijfer</th><th>Deze periode</th><th>Verandering</th>"
-            "<th>Oordeel</th></tr>"
-        )
-        sections = []
-        for ambition in self.agreement.ambitions:
-            link = f"{ambition.slug}.html"
-            sections.append(
-                f"<tr class='ambitie'><th colspan='5'><a href='{link}'>Ambitie "
-                f"{ambition.number}: {_escape(ambition.short_name)}</a></th></tr>"
+    @property
+    def summary(self) -> Fragment:
+        """The goal's heading, the agreement's text and facts, and its indicator table."""
+        heading = first_sentence(self.goal.text)
+        facts = [
+            ("Doelgroep", self.goal.target_group),
+            ("Partners", self.goal.partners),
+            ("Gemeten wordt", self.goal.reach),
+            ("Gehoopte richting", self.goal.direction),
+        ]
+        indicators = [REGISTRY[key] for key in self.table["indicator"]]
+        return Fragment(
+            render(
+                "goal_summary",
+                goal=self.goal,
+                anchor=self.anchor,
+                heading=heading,
+                full_text=None if heading == self.goal.text.strip() else self.goal.text,
+                facts=[(label, value) for label, value in facts if value],
+                caption=ESTIMATE_NOTE if any(i.kind == ESTIMATE for i in indicators) else None,
+                columns=COMPARED_COLUMNS,
+                rows=[_table_row(row) for row in self.table.itertuples(index=False)],
             )
-            sections += [self._overview_row(goal, link) for goal in ambition.goals]
-        return (
-            f"<table class='overzicht stapel'><thead>{header}</thead>"
-            f"<tbody>{''.join(sections)}</tbody></table>"
         )
 
-    def _overview_row(self, goal: Goal, link: str) -> str:
-        rows = self.rows(goal).set_index("indicator")
-        key = goal.headline
-        row = rows.loc[key] if key in rows.index else None
-        value = (
-            fmt.MISSING
-            if row is None
-            else _value_html(key, row["waarde"], row["ondergrens"], row["bovengrens"])
-        )
-        movement = self.movement(goal)
-        change = _movement_html(key, movement)
-        verdict = self.verdict(goal)
-        return (
-            f"<tr><td><a href='{link}#{goal_anchor(goal)}'>{goal.id}</a> "
-            f"{_escape(_first_sentence(goal.text))}</td>"
-            f"<td data-label='Kerncijfer'>{_escape(INDICATOR_LABELS.get(key, key))}</td>"
-            f"<td class='getal' data-label='Deze periode'>{value}</td>"
-            f"<td class='getal' data-label='Verandering'>{change}</td>"
-            f"<td class='oordeel {verdict.kind}' data-label='Oordeel'>"
-            f"{VERDICT_MARKS[verdict.kind]} "
-            f"{_escape(VERDICTS[verdict.kind])}</td></tr>"
+    @property
+    def account(self) -> Fragment:
+        """The library's narrative and the verdict."""
+        narrative = None if self.narrative is None else Markup(render_markdown(self.narrative))
+        return Fragment(
+            render(
+                "goal_account",
+                narrative=narrative,
+                missing_narrative=NO_NARRATIVE,
+                verdict=self.verdict,
+                marks=VERDICT_MARKS,
+            )
         )
 
-    def colophon_html(self) -> str:
-        made = fmt.date(dt.date.today())
-        return (
-            "<footer class='colofon'><p>Bibliotheek Zuid-Kennemerland · "
-            f"{_escape(self.agreement.title)} ({_escape(self.agreement.source)}). "
-            f"Gemaakt op {made} met bibanalyse. Aantallen personen onder de {SMALL_CELL} "
-            f"per kenmerk staan als &lt;{SMALL_CELL}. Bezoeken zijn schattingen uit "
-            "steekproeftellingen.</p></footer>"
+    def _drawers(self) -> list:
+        ambition = self.report.agreement.ambition(self.goal.ambition)
+        earlier = ambition.goals[: ambition.goals.index(self.goal)]
+        drawn_before = {drawer for goal in earlier for drawer in _named_drawers(goal)}
+        return [
+            drawer
+            for drawer in _named_drawers(self.goal)
+            if drawer in PER_GOAL or drawer not in drawn_before
+        ]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Every goal of the period with its headline figure, its change and the verdict."""
+
+    report: Report
+
+    @property
+    def title(self) -> str:
+        return self.report.title("Overzicht")
+
+    @property
+    def header(self) -> Fragment:
+        report = self.report
+        html_text = render(
+            "overview_header",
+            municipality=report.municipality,
+            period=report.period,
+            agreement=report.agreement,
+        )
+        return Fragment(html_text, title=self.title)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per goal: ``afspraak``, ``kerncijfer`` (the headline indicator),
+        ``waarde``, ``vergeleken`` (what it is compared with), ``vergeleken_met`` and
+        ``oordeel`` (the verdict's kind)."""
+        rows = []
+        for goal in self.report.agreement.goals:
+            part = self.report.goal(goal.id)
+            movement = part.movement
+            rows.append(
+                {
+                    "afspraak": goal.id,
+                    "kerncijfer": goal.headline,
+                    "waarde": math.nan if movement is None else movement.value,
+                    "vergeleken": math.nan if movement is None else movement.compared,
+                    "vergeleken_met": None if movement is None else movement.compared_with,
+                    "oordeel": part.verdict.kind,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    @property
+    def summary(self) -> Fragment:
+        """The table of every goal, linking to each goal in its ambition's report; its
+        variant for the combined report links inside the document."""
+        sections = [self._section(ambition) for ambition in self.report.agreement.ambitions]
+        return Fragment(
+            render("overview_table", sections=sections, marks=VERDICT_MARKS, link=_file_link),
+            variants={
+                COMBINED: render(
+                    "overview_table", sections=sections, marks=VERDICT_MARKS, link=_inner_link
+                )
+            },
         )
 
+    def _section(self, ambition: Ambition) -> dict:
+        return {
+            "slug": ambition.slug,
+            "number": ambition.number,
+            "short_name": ambition.short_name,
+            "rows": [self._row(self.report.goal(goal.id)) for goal in ambition.goals],
+        }
 
-# --- helpers ------------------------------------------------------------------------------
+    @staticmethod
+    def _row(part: GoalReport) -> dict:
+        indicator = REGISTRY[part.goal.headline]
+        rows = part.table.set_index("indicator")
+        value = Cell(fmt.MISSING)
+        if indicator.key in rows.index:
+            row = rows.loc[indicator.key]
+            value = _cell(indicator, row["waarde"], row["ondergrens"], row["bovengrens"])
+        change, compared = _movement_text(indicator, part.movement)
+        return {
+            "goal": part.goal.id,
+            "anchor": part.anchor,
+            "heading": first_sentence(part.goal.text),
+            "label": indicator.label,
+            "value": value,
+            "change": change,
+            "compared": compared,
+            "verdict": part.verdict,
+        }
+
+
+def show(*figures: Figure) -> None:
+    """Display each figure in the notebook as a PNG with its alternative text."""
+    for figure in figures:
+        plots.show(figure)
 
 
 def goal_anchor(goal: Goal) -> str:
+    """The id of a goal's heading, the same in every report: ``doel-1-2``."""
     return "doel-" + goal.id.replace(".", "-")
 
 
@@ -375,60 +413,69 @@ def render_markdown(text: str) -> str:
     return re.sub(r"<a\b[^>]*>(.*?)</a>", r"\1", rendered)  # bare autolinks too
 
 
-def _value_html(key: str, value, low=math.nan, high=math.nan) -> str:
-    """A figure as a reader sees it; an estimate's 95% interval on a line of its own."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return fmt.MISSING
-    if key in PERCENT_INDICATORS:
-        return _escape(fmt.percentage(value))
-    if key in PERSONAL_BREAKDOWNS and 0 < value < SMALL_CELL:
-        return _escape(f"<{SMALL_CELL}")
-    if key == "bezoekers_geschat":
-        text = _escape(f"ca. {fmt.number(round(value, -2))}")
-        if not math.isnan(low) and not math.isnan(high) and high > low:
-            text += f"<br><small>{_escape(fmt.interval(round(low, -2), round(high, -2)))}</small>"
-        return text
-    return _escape(fmt.number(value))
+def first_sentence(text: str) -> str:
+    """A goal's first sentence, at most 90 characters, as its heading.
 
-
-def _change_text(key: str, row) -> str:
-    if key.endswith("_eind") and not math.isnan(row.verandering):
-        return f"{fmt.signed(row.verandering)} t.o.v. begin"
-    if key in PERCENT_INDICATORS:
-        return (
-            fmt.percentage_points(row.waarde, row.vorig_jaar) + " t.o.v. jaar eerder"
-            if not (math.isnan(row.waarde) or math.isnan(row.vorig_jaar))
-            else fmt.MISSING
-        )
-    if math.isnan(row.waarde) or math.isnan(row.vorig_jaar):
-        return fmt.MISSING
-    return f"{fmt.change(row.waarde, row.vorig_jaar)} t.o.v. jaar eerder"
-
-
-def _movement_html(key: str, movement: Movement | None) -> str:
-    """The change of a headline figure, with what it is compared with on a second line."""
-    if movement is None or math.isnan(movement.value) or math.isnan(movement.compared):
-        return fmt.MISSING
-    if key in PERCENT_INDICATORS:
-        change = fmt.percentage_points(movement.value, movement.compared)
-    else:
-        change = fmt.change(movement.value, movement.compared)
-    compared = (
-        "t.o.v. begin" if movement.compared_with.startswith("het begin") else "t.o.v. jaar eerder"
-    )
-    return f"{_escape(change)}<br><small>{compared}</small>"
-
-
-def _first_sentence(text: str) -> str:
+    >>> first_sentence("Meer leden. En meer uitleningen.")
+    'Meer leden.'
+    """
     sentence = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
     return sentence if len(sentence) <= 90 else sentence[:87].rstrip() + "…"
 
 
-def _escape(text) -> str:
-    return html.escape(str(text), quote=True)
+# --- helpers ------------------------------------------------------------------------------
 
 
-def _display_html(fragment: str, *, title: str | None = None) -> None:
-    from IPython.display import HTML, display
+def _named_drawers(goal: Goal) -> list:
+    """The figures the goal's own indicators name, each once, in order."""
+    drawers = [drawer for key in goal.indicators for drawer in REGISTRY[key].figures]
+    return list(dict.fromkeys(drawers))
 
-    display(HTML(fragment), metadata={"title": title} if title else None)
+
+def _cell(indicator: Indicator, value, lower=math.nan, upper=math.nan) -> Cell:
+    return Cell(indicator.shown(value), indicator.shown_interval(lower, upper))
+
+
+def _table_row(row) -> dict:
+    indicator = REGISTRY[row.indicator]
+    return {
+        "label": indicator.label,
+        "cells": [
+            _cell(indicator, row.waarde, row.ondergrens, row.bovengrens),
+            _cell(indicator, row.vorige_periode),
+            _cell(indicator, row.vorig_jaar),
+        ],
+        "change": _change_text(indicator, row),
+    }
+
+
+def _change_text(indicator: Indicator, row) -> str:
+    """How the value moved: against the begin of the period for a count at its end, else
+    against a year earlier (in percentage points for a fraction)."""
+    if indicator.begin is not None and not math.isnan(row.verandering):
+        return f"{fmt.signed(row.verandering)} t.o.v. begin"
+    if math.isnan(row.waarde) or math.isnan(row.vorig_jaar):
+        return fmt.MISSING
+    if indicator.kind == FRACTION:
+        return fmt.percentage_points(row.waarde, row.vorig_jaar) + " t.o.v. jaar eerder"
+    return f"{fmt.change(row.waarde, row.vorig_jaar)} t.o.v. jaar eerder"
+
+
+def _movement_text(indicator: Indicator, movement: Movement | None) -> tuple[str, str | None]:
+    """A headline figure's change, and what it is compared with."""
+    if movement is None or math.isnan(movement.value) or math.isnan(movement.compared):
+        return fmt.MISSING, None
+    if indicator.kind == FRACTION:
+        change = fmt.percentage_points(movement.value, movement.compared)
+    else:
+        change = fmt.change(movement.value, movement.compared)
+    at_begin = movement.compared_with.startswith("het begin")
+    return change, "t.o.v. begin" if at_begin else "t.o.v. jaar eerder"
+
+
+def _file_link(slug: str, anchor: str | None) -> str:
+    return f"{slug}.html" + (f"#{anchor}" if anchor else "")
+
+
+def _inner_link(slug: str, anchor: str | None) -> str:
+    return f"#{anchor or slug}"

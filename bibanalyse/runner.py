@@ -1,25 +1,30 @@
 """The period run: execute the report notebooks with papermill and publish them as HTML.
 
-For each period the notebooks (the overview and one per ambition of the agreement in force)
-run in parallel, each in the project's own kernel with explicit parameters, working folder
-and cell time-out, and are exported in-process to self-contained HTML. Everything is built
-in a staging folder beside the published one and swapped in only when complete: a failed
-run publishes nothing of its period and keeps the executed notebooks in
-``<periode>.failed/`` for inspection.
+For each period the overview notebook and the ambition notebook, once per ambition of the
+agreement in force (its goal cells repeated for every goal of that ambition, see
+:func:`ambition_notebook`), run in parallel, each in the project's own kernel with explicit
+parameters, working folder and cell time-out, and are exported in-process to self-contained
+HTML. The run then writes what the mail needs: the combined report of all of them
+(``rapportage_<Gemeente>_<periode>.html``), ``indicatoren.csv``, ``oordelen.csv`` (the verdict
+on every goal) and ``manifest.json``. Everything is built in a staging folder beside the
+published one and swapped in only when complete: a failed run publishes nothing of its
+period and keeps the executed notebooks in ``<periode>.failed/`` for inspection.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
 import os
 import platform
+import re
 import shutil
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -27,8 +32,7 @@ import nbformat
 from bibanalyse import __version__
 from bibanalyse.agreements import agreement_for
 from bibanalyse.config import Settings
-from bibanalyse.files import publish_folder
-from bibanalyse.indicators import write_indicator_table
+from bibanalyse.files import publish_folder, write_atomically
 from bibanalyse.locks import exclusive
 from bibanalyse.logs import log_stream, progress
 from bibanalyse.periods import Period
@@ -36,7 +40,10 @@ from bibanalyse.store import require_data
 
 KERNEL_NAME = "bibanalyse"
 OVERVIEW = "00_overzicht"
+AMBITION_NOTEBOOK = "ambitie"
+GOAL_TAG = "doel"
 INDICATOR_FILE = "indicatoren.csv"
+VERDICT_FILE = "oordelen.csv"
 MANIFEST_FILE = "manifest.json"
 FAILED_SUFFIX = ".failed"
 
@@ -53,8 +60,20 @@ class NotebookFailed(RuntimeError):
 
 
 @dataclass(frozen=True)
-class NotebookRun:
+class ReportNotebook:
+    """One report of a period: the notebook it is run from, the parameters of its own
+    beside the period's, and its goals (an ambition's report repeats its goal cells)."""
+
     name: str
+    source: Path
+    parameters: dict = field(default_factory=dict)
+    goals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    report: ReportNotebook
+    executed: nbformat.NotebookNode
     seconds: float
     warnings: tuple[str, ...]
 
@@ -63,14 +82,64 @@ def period_folder(settings: Settings, municipality: str, period: Period) -> Path
     return settings.reports_dir / municipality / period.label
 
 
-def report_notebooks(notebooks_dir: Path, municipality: str, period: Period) -> list[Path]:
-    """The overview and the ambition notebooks of the agreement in force for the period."""
-    agreement = agreement_for(municipality, period)
-    names = [OVERVIEW] + [ambition.slug for ambition in agreement.ambitions]
-    paths = [notebooks_dir / f"{name}.ipynb" for name in names]
-    if missing := [path.name for path in paths if not path.is_file()]:
+def combined_name(municipality: str, period: Period) -> str:
+    """The file name of the combined report.
+
+    >>> combined_name("Heemstede", Period.parse("2025-H2"))
+    'rapportage_Heemstede_2025-H2.html'
+    """
+    name = re.sub(r"[^\w-]+", "_", municipality).strip("_")
+    return f"rapportage_{name}_{period.label}.html"
+
+
+def report_notebooks(
+    notebooks_dir: Path, municipality: str, period: Period
+) -> list[ReportNotebook]:
+    """The overview, and the ambition notebook once for every ambition of the agreement in
+    force for the period (``1_leesplezier``, ...)."""
+    sources = [notebooks_dir / f"{name}.ipynb" for name in (OVERVIEW, AMBITION_NOTEBOOK)]
+    if missing := [path.name for path in sources if not path.is_file()]:
         raise FileNotFoundError(f"{notebooks_dir}: report notebooks missing: {', '.join(missing)}")
-    return paths
+    overview, ambition = sources
+    return [ReportNotebook(OVERVIEW, overview)] + [
+        ReportNotebook(
+            part.slug,
+            ambition,
+            {"ambition": part.number},
+            tuple(goal.id for goal in part.goals),
+        )
+        for part in agreement_for(municipality, period).ambitions
+    ]
+
+
+def with_goal_cells(
+    notebook: nbformat.NotebookNode, goals: tuple[str, ...]
+) -> nbformat.NotebookNode:
+    """``notebook`` with its goal cells (one run of cells tagged ``doel``, written for one
+    goal) repeated for every goal in ``goals``, each copy's first line naming its goal:
+    ``goal = report.goal("1.2")``. Without goals, the notebook as it is; the notebook given
+    is never changed."""
+    node = copy.deepcopy(notebook)
+    if not goals:
+        return node
+    tagged = [i for i, cell in enumerate(node.cells) if GOAL_TAG in cell.metadata.get("tags", [])]
+    if not tagged or tagged != list(range(tagged[0], tagged[-1] + 1)):
+        raise ValueError(f"the ambition notebook needs one run of cells tagged {GOAL_TAG!r}")
+    group = node.cells[tagged[0] : tagged[-1] + 1]
+    if not _GOAL_LINE.match(group[0].source):
+        raise ValueError(f"the first cell tagged {GOAL_TAG!r} must begin with 'goal = ...'")
+    copies = []
+    for goal_id in goals:
+        cells = copy.deepcopy(group)
+        cells[0].source = _GOAL_LINE.sub(f'goal = report.goal("{goal_id}")', group[0].source, 1)
+        for number, cell in enumerate(cells):
+            cell.id = f"doel-{goal_id.replace('.', '-')}-{number}"
+        copies += cells
+    node.cells[tagged[0] : tagged[-1] + 1] = copies
+    return node
+
+
+_GOAL_LINE = re.compile(r"^goal = [^\n]*")
 
 
 def run_period(
@@ -94,7 +163,7 @@ def run_period(
         "data_dir": str(settings.data_dir),
     }
     for notebook in notebooks:
-        check_parameters(notebook, parameters)
+        check_parameters(notebook.source, parameters | notebook.parameters)
     ensure_kernel()
     target = period_folder(settings, municipality, period)
     lock = target.with_name(f".{target.name}.lock")
@@ -112,8 +181,9 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
     log.info("run of %s %s: %d notebooks", municipality, period, len(notebooks))
     try:
         runs = _execute_all(notebooks, staging, parameters, settings, workers)
-        write_indicator_table(settings, period, municipality, staging / INDICATOR_FILE)
-        _write_manifest(staging, settings, notebooks, parameters, runs, started)
+        _write_combined(staging, municipality, period, runs)
+        _write_tables(staging, settings, period, municipality)
+        _write_manifest(staging, settings, parameters, runs, started)
     except NotebookFailed:
         raise
     except BaseException:
@@ -122,6 +192,25 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
     publish_folder(staging, target)
     shutil.rmtree(target.with_name(target.name + FAILED_SUFFIX), ignore_errors=True)
     log.info("published %s in %.1f s", target, time.time() - started)
+
+
+def _write_combined(staging: Path, municipality: str, period: Period, runs) -> None:
+    """Every report of the period in one document, as published (overview first)."""
+    from bibanalyse.export import export_combined
+
+    title = f"Prestatieafspraken {municipality} \u2013 {period.dutch_label}"
+    parts = [(run.report.name, run.executed) for run in runs]
+    export_combined(parts, staging / combined_name(municipality, period), title=title)
+
+
+def _write_tables(staging: Path, settings: Settings, period: Period, municipality: str) -> None:
+    """``indicatoren.csv`` and ``oordelen.csv``, from one reading of the processed data."""
+    from bibanalyse.indicators.table import indicator_csv
+    from bibanalyse.report import Report
+
+    report = Report.for_settings(settings, period, municipality)
+    write_atomically(staging / INDICATOR_FILE, indicator_csv(report.indicators))
+    write_atomically(staging / VERDICT_FILE, indicator_csv(report.verdicts()))
 
 
 def check_parameters(notebook: Path, parameters: dict) -> None:
@@ -193,22 +282,23 @@ def _kernel_manager_class():
     return QuietKernelManager
 
 
-def _execute_one(notebook: Path, staging: Path, parameters, settings) -> NotebookRun:
+def _execute_one(notebook: ReportNotebook, staging: Path, parameters, settings) -> NotebookRun:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from bibanalyse.export import export_html
 
     started = time.perf_counter()
-    executed = staging / notebook.name
-    progress(f"  {notebook.stem}: started")
+    executed = staging / f"{notebook.name}.ipynb"
+    source = with_goal_cells(nbformat.read(notebook.source, as_version=4), notebook.goals)
+    progress(f"  {notebook.name}: started")
     try:
-        papermill.execute_notebook(
-            str(notebook),
+        node = papermill.execute_notebook(
+            source,
             str(executed),
-            parameters=parameters,
+            parameters=parameters | notebook.parameters,
             kernel_name=KERNEL_NAME,
-            cwd=str(notebook.parent),
+            cwd=str(notebook.source.parent),
             execution_timeout=settings.cell_timeout,
             progress_bar=False,
             log_output=False,
@@ -216,13 +306,12 @@ def _execute_one(notebook: Path, staging: Path, parameters, settings) -> Noteboo
         )
     except PapermillExecutionError as error:
         detail = f"cell {error.cell_index} (execution count {error.exec_count}): {error.ename}: "
-        log.error("%s failed: %s%s", notebook.name, detail, error.evalue)
-        raise _CellError(notebook.name, detail + str(error.evalue)) from error
-    node = nbformat.read(executed, as_version=4)
-    export_html(node, staging / f"{notebook.stem}.html")
+        log.error("%s failed: %s%s", executed.name, detail, error.evalue)
+        raise _CellError(executed.name, detail + str(error.evalue)) from error
+    export_html(node, staging / f"{notebook.name}.html")
     seconds = time.perf_counter() - started
-    progress(f"  {notebook.stem}: done in {seconds:.1f} s")
-    return NotebookRun(notebook.stem, seconds, _warnings(node))
+    progress(f"  {notebook.name}: done in {seconds:.1f} s")
+    return NotebookRun(notebook, node, seconds, _warnings(node))
 
 
 def _warnings(node: nbformat.NotebookNode) -> tuple[str, ...]:
@@ -235,7 +324,7 @@ def _warnings(node: nbformat.NotebookNode) -> tuple[str, ...]:
     )
 
 
-def _write_manifest(staging, settings, notebooks, parameters, runs, started) -> None:
+def _write_manifest(staging, settings, parameters, runs, started) -> None:
     inputs = sorted(path for path in settings.processed_dir.rglob("*") if path.is_file())
     manifest = {
         "bibanalyse": __version__,
@@ -245,22 +334,28 @@ def _write_manifest(staging, settings, notebooks, parameters, runs, started) -> 
         "finished": _iso(time.time()),
         "seconds": round(time.time() - started, 2),
         "inputs": [_file_entry(path, settings.data_dir) for path in inputs],
-        "notebooks": [
-            {**_file_entry(path, path.parent.parent), "seconds": round(run.seconds, 2)}
-            for path, run in zip(notebooks, runs, strict=True)
-        ],
-        "warnings": [f"{run.name}: {text}" for run in runs for text in run.warnings],
+        "notebooks": [_notebook_entry(run) for run in runs],
+        "warnings": [f"{run.report.name}: {text}" for run in runs for text in run.warnings],
     }
     (staging / MANIFEST_FILE).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
 
 
+def _notebook_entry(run: NotebookRun) -> dict:
+    """The report a notebook made, the notebook it ran and with what."""
+    source = run.report.source
+    return {
+        "report": run.report.name,
+        **_file_entry(source, source.parent.parent),
+        "parameters": run.report.parameters,
+        "seconds": round(run.seconds, 2),
+    }
+
+
 def _file_entry(path: Path, relative_to: Path) -> dict:
-    digest = hashlib.sha256()
     with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
+        digest = hashlib.file_digest(file, "sha256")
     return {
         "path": path.relative_to(relative_to).as_posix(),
         "bytes": path.stat().st_size,

@@ -36,6 +36,32 @@ WITHHELD = "x"
 """Shown for a cell hidden only so that a small cell cannot be recovered from a total."""
 
 
+def is_small(count: float | None, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """Whether a count of people is too small to show: 1 to ``threshold - 1``. Zero and a
+    missing count are not (the rule every other function here applies).
+
+    >>> [is_small(count) for count in (0, 1, 9, 10, None, float("nan"))]
+    [False, True, True, False, False, False]
+    """
+    threshold = _check_threshold(threshold)
+    return count is not None and not pd.isna(count) and 0 < count < threshold
+
+
+def shown_count(
+    count: float,
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    formatter: Callable[[float], str] = str,
+) -> str:
+    """One count of people as a reader sees it: ``<10`` when :func:`is_small`, else written
+    by ``formatter``.
+
+    >>> shown_count(7), shown_count(1234, formatter="{:,}".format)
+    ('<10', '1,234')
+    """
+    return f"<{threshold}" if is_small(count, threshold) else formatter(count)
+
+
 def suppress_small(
     data: pd.DataFrame | pd.Series,
     columns: Sequence[str] | None = None,
@@ -107,7 +133,8 @@ def suppress_breakdown(
     totals: dict[str, object] = dict.fromkeys(frame.columns, pd.NA)
     for column in columns:
         counts = _counts(frame[column], column).reset_index(drop=True)
-        small = (counts > 0) & (counts < threshold)
+        small = counts.map(lambda count: is_small(count, threshold), na_action="ignore")
+        small = small.fillna(False).astype(bool)
         if int(small.sum()) == 1:
             others = counts.where(~small & counts.notna())
             if others.notna().any():
@@ -160,6 +187,7 @@ def _display(counts: pd.Series, threshold: int, formatter: Callable[[int], str])
         texts = whole.astype(str)
     else:
         texts = whole.map(lambda count: formatter(int(count)), na_action="ignore").astype(str)
-    small = ((counts > 0) & (counts < threshold)).fillna(False).astype(bool)
+    small = counts.map(lambda count: is_small(count, threshold), na_action="ignore")
+    small = small.fillna(False).astype(bool)
     texts = texts.where(~small, f"<{threshold}").where(counts.notna().to_numpy())
     return texts.rename(counts.name)

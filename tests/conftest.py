@@ -90,3 +90,16 @@ def current_demo_data(tmp_path_factory) -> Settings:
     from bibanalyse.periods import latest_ended
 
     return _ingested_demo(tmp_path_factory, "current-demo", latest_ended(dt.date.today()).last_day)
+
+
+@pytest.fixture(scope="session")
+def published(demo_data, tmp_path_factory):
+    """A real run of Heemstede 2025-H2 on the demo data: (settings, published folder); shared,
+    read-only (copy it to change it)."""
+    from bibanalyse.periods import Period
+    from bibanalyse.runner import run_period
+
+    settings = demo_data.with_reports_dir(tmp_path_factory.mktemp("reports"))
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    folder = run_period(settings, Period.parse("2025-H2"), "Heemstede", notebooks_dir=notebooks)
+    return settings, folder

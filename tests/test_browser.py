@@ -44,7 +44,7 @@ CALL_TIMEOUT = 30.0  # seconds for one DevTools call or page load
 SCHEMES = ("file", "data")  # all a report may load: itself and its embedded figures
 
 REPORTS = ["00_overzicht"] + [a.slug for a in agreement_for(MUNICIPALITY, PERIOD).ambitions]
-
+REPORTS.append("rapportage_Heemstede_2025-H2")  # every report in one document, checked alike
 
 # --- Chromium over the DevTools protocol ---------------------------------------------------
 

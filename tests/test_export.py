@@ -20,6 +20,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from bibanalyse.export import (  # noqa: E402
     MAX_HTML_BYTES,
     check_self_contained,
+    combined_notebook,
+    export_combined,
     export_html,
     report_title,
 )
@@ -225,3 +227,59 @@ def test_a_bare_python_repr_is_left_out_but_printed_text_stays(notebook, tmp_pat
     html = export_html(notebook, tmp_path / "rapport.html").read_text(encoding="utf-8")
     assert "klaar" in html
     assert "Text(0.5" not in html
+
+
+# -- the combined report ---------------------------------------------------------------------
+
+
+def _part(text: str, variant: str | None = None, *, size: int = 0) -> nbformat.NotebookNode:
+    """An executed report of one HTML output (with a variant for the combined report)."""
+    metadata = {"bibanalyse": {"variants": {"gebundeld": variant}}} if variant else {}
+    html = text + ("<!-- " + "x" * size + " -->" if size else "")
+    output = new_output("display_data", data={"text/html": html}, metadata=metadata)
+    return new_notebook(
+        cells=[
+            new_code_cell(PARAMETER_SOURCE, metadata={"tags": ["parameters"]}),
+            new_code_cell("report.summary", outputs=[output]),
+            new_code_cell("report = 1"),  # no output: the section still closes after it
+        ]
+    )
+
+
+def test_a_combined_report_has_a_section_per_report_and_uses_the_combined_variant(tmp_path):
+    parts = [
+        (
+            "00_overzicht",
+            _part('<a href="1_a.html#doel-1-1">1.1</a>', '<a href="#doel-1-1">1.1</a>'),
+        ),
+        ("1_a", _part('<h2 id="doel-1-1">1.1</h2>')),
+    ]
+    out = export_combined(parts, tmp_path / "rapportage.html", title="Alles – 2025")
+    html = out.read_text(encoding="utf-8")
+
+    sections = re.findall(
+        r'<section (?:id="([^"]+)" )?class="rapportdeel"(?: id="([^"]+)")?>', html
+    )
+    sections = [first or second for first, second in sections]
+    assert sections == ["00_overzicht", "1_a"]
+    assert html.count("</section>") == 2 and html.count("<main") == 1
+    assert 'href="#doel-1-1"' in html and "1_a.html" not in html
+    assert html.count('<p class="terug"><a href="#00_overzicht">') == 1  # after 1_a only
+    assert "<title>Alles – 2025</title>" in html and PARAMETER_SOURCE not in html
+    assert len(parts[0][1].cells) == 3  # the notebooks given are not changed
+
+
+def test_a_combined_report_may_exceed_the_limit_of_one_report_but_not_run_a_script(tmp_path):
+    big = [("a", _part("<p>a</p>", size=MAX_HTML_BYTES)), ("b", _part("<p>b</p>"))]
+    out = export_combined(big, tmp_path / "groot.html", title="Groot")
+    assert out.stat().st_size > MAX_HTML_BYTES
+
+    scripted = [("a", _part("<p>a</p>")), ("b", _part("<script>alert(1)</script>"))]
+    with pytest.raises(ValueError, match="not a self-contained report: <script> element"):
+        export_combined(scripted, tmp_path / "script.html", title="Script")
+    assert not (tmp_path / "script.html").exists()
+
+
+def test_combined_reports_need_distinct_names():
+    with pytest.raises(ValueError, match="names must differ"):
+        combined_notebook([("a", _part("x")), ("a", _part("y"))])

@@ -6,15 +6,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from bibanalyse.agreements import INDICATOR_KEYS, agreement_for
+from bibanalyse.agreements import agreement_for
 from bibanalyse.config import Settings
-from bibanalyse.indicators import (
-    COLUMNS,
-    UNITS,
-    compute_indicators,
-    goal_indicators,
-    write_indicator_table,
-)
+from bibanalyse.indicators.table import COLUMNS, compute_indicators, write_indicator_table
 from bibanalyse.periods import Period
 from bibanalyse.store import Tables
 
@@ -205,7 +199,10 @@ def test_the_table_has_its_columns_in_order(table):
 
 
 def test_one_row_per_goal_and_indicator_and_every_goal_has_one(table):
-    expected = [(goal.id, key) for goal in AGREEMENT.goals for key in goal_indicators(goal)]
+    # every goal's own indicators, and for the effort-only goal 4.3 its activities
+    expected = [(goal.id, key) for goal in AGREEMENT.goals for key in goal.indicators]
+    expected.append(("4.3", "activiteiten"))
+    expected.sort(key=lambda pair: [goal.id for goal in AGREEMENT.goals].index(pair[0]))
     assert list(zip(table["afspraak"], table["indicator"], strict=True)) == expected
     assert set(table["afspraak"]) == {goal.id for goal in AGREEMENT.goals}
 
@@ -306,10 +303,6 @@ def test_the_tables_must_cover_the_comparisons():
         compute_indicators(tables, H1, "Heemstede", AGREEMENT)
 
 
-def test_every_indicator_key_of_the_agreements_has_a_unit_and_a_computation():
-    assert set(UNITS) == INDICATOR_KEYS
-
-
 def write_processed(folder):
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in frames().items():
@@ -334,15 +327,21 @@ def test_write_indicator_table_writes_the_agreement_as_csv(tmp_path):
     assert list(out.parent.iterdir()) == [out]  # no temporary file left behind
 
 
-def test_write_indicator_table_takes_the_settings(tmp_path):
-    settings = Settings(
-        root=tmp_path,
-        data_dir=tmp_path / "data",
-        reports_dir=tmp_path / "reports",
-        key_file=tmp_path / "key",
-        logs_dir=tmp_path / "logs",
-        class_size=30,
+def project_settings(root, **options) -> Settings:
+    """Settings of a project in ``root``."""
+    folders = {name: root / name for name in ("data", "reports", "logs")}
+    return Settings(
+        root=root,
+        data_dir=folders["data"],
+        reports_dir=folders["reports"],
+        key_file=root / "key",
+        logs_dir=folders["logs"],
+        **options,
     )
+
+
+def test_write_indicator_table_takes_the_settings(tmp_path):
+    settings = project_settings(tmp_path, class_size=30)
     write_processed(settings.processed_dir)
     out = tmp_path / "indicatoren.csv"
     out.write_text("old", encoding="utf-8")
@@ -367,3 +366,57 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
         write_indicator_table(processed, H1, "Heemstede", out)
     assert out.read_text(encoding="utf-8") == "old"
     assert list(tmp_path.glob(".indicatoren.csv.*")) == []
+
+
+@pytest.fixture
+def adult_loans():
+    """An indicator of one's own, registered as one entry and its function."""
+    from bibanalyse.indicators import loans
+    from bibanalyse.indicators.definitions import REGISTRY
+    from bibanalyse.indicators.registry import Indicator
+
+    def compute(scope, period, goal):
+        actions = scope["uitleenacties"]
+        every = loans.count_loans(actions, period, branches=scope.branches)
+        return every - loans.count_youth_loans(actions, period, branches=scope.branches)
+
+    indicator = REGISTRY.register(
+        Indicator(
+            "uitleningen_volwassenen",
+            "Uitleningen volwassenencollectie",
+            unit="aantal",
+            sources=("uitleenacties",),
+            compute=compute,
+        )
+    )
+    yield indicator
+    REGISTRY.unregister(indicator.key)
+
+
+def test_a_new_indicator_is_one_entry_found_in_the_agreement_table_and_report(
+    adult_loans, tmp_path
+):
+    from bibanalyse.agreements import load_agreements
+    from bibanalyse.report import Report
+
+    folder = tmp_path / "agreements"
+    folder.mkdir()
+    (folder / "proef.toml").write_text(
+        'gemeente = "Heemstede"\ntitel = "Proef"\ngeldig_van = 2025-01-01\n'
+        'geldig_tot = 2025-12-31\nbron = "test"\n'
+        '[[ambitie]]\nnummer = 4\nkort = "Literatuur"\ntitel = "t"\nthema = "t"\n'
+        '[[doel]]\nid = "4.1"\nambitie = 4\ntekst = "Meer lezen."\n'
+        'indicatoren = ["uitleningen", "uitleningen_volwassenen"]\n'
+        'kop = "uitleningen_volwassenen"\nrichting = "meer"\ninspanning = false\n',
+        encoding="utf-8",
+    )
+    (agreement,) = load_agreements(folder)  # the agreements know it from the registry
+    tables = Tables.from_frames(frames(), "Heemstede", H1)
+    table = compute_indicators(tables, H1, "Heemstede", agreement)
+    # loans in Heemstede, 2025-H1: 10 January (youth), 1 February (adult), 30 June (youth)
+    assert row(table, "4.1", "uitleningen_volwassenen")["waarde"] == 1
+    assert row(table, "4.1", "uitleningen_volwassenen")["eenheid"] == "aantal"
+    report = Report(project_settings(tmp_path), H1, "Heemstede", agreement, tables)
+    summary = report.goal("4.1").summary.html
+    assert '<th scope="row">Uitleningen volwassenencollectie</th>' in summary
+    assert "Uitleningen volwassenencollectie" in report.overview().summary.html

@@ -308,7 +308,8 @@ def test_the_overview_notebook_runs_in_jupyter_with_its_parameters_set(lab, demo
     finally:
         channels.close()
 
-    html = [o for o in outputs if o["type"] == "display_data" and "text/html" in o["data"]]
+    shown = ("display_data", "execute_result")  # displayed, or a cell's value
+    html = [o for o in outputs if o["type"] in shown and "text/html" in o["data"]]
     assert html, f"no HTML output: {[o['type'] for o in outputs]}"
     titled = [o for o in html if "title" in o["metadata"]]
     assert [o["metadata"]["title"] for o in titled] == [TITLE]

@@ -1,5 +1,5 @@
-"""Mailing a period's published reports: completeness checks, the combined report, the
-message, the .eml file, and sending to a real SMTP server on loopback (aiosmtpd)."""
+"""Mailing a period's published reports: completeness checks, the message, the .eml file, and
+sending to a real SMTP server on loopback (aiosmtpd); all on the output of a real run."""
 
 from __future__ import annotations
 
@@ -9,123 +9,60 @@ import json
 import logging
 import os
 import re
+import shutil
 import smtplib
 import socket
 from dataclasses import replace
 from email import policy
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from bibanalyse import formatting as fmt
 from bibanalyse.agreements import agreement_for
 from bibanalyse.config import SMTP_PASSWORD_ENV, Settings, SmtpSettings
-from bibanalyse.export import MAX_HTML_BYTES, check_self_contained
 from bibanalyse.mail import (
     MAX_MESSAGE_BYTES,
     IncompleteRunError,
     MailError,
     build_message,
-    combined_html,
     message_size,
     published_run,
     send_message,
     size_warning,
+    verdict_lines,
     write_eml,
 )
 from bibanalyse.periods import Period
 
-PERIOD = "2026-H1"
+PERIOD = "2025-H2"
 MUNICIPALITY = "Heemstede"
+COMBINED = "rapportage_Heemstede_2025-H2.html"
 SENDER = "rapportage@bibliotheekzk.nl"
 RECIPIENT = "beleid@heemstede.nl"
 PASSWORD = "Geheim-wachtwoord-7x!"
 # aiosmtpd warns about AUTH without TLS: the tests' server listens on loopback only
 PLAIN_AUTH_ON_LOOPBACK = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
-PAGE = (
-    "<!DOCTYPE html>\n"
-    '<html lang="nl">\n<head>\n<meta charset="utf-8"/>\n<title>{title}</title>\n'
-    "<style>\nbody {{ font-family: sans-serif; }}\n</style>\n</head>\n"
-    '<body>\n<main class="rapport">\n{content}\n</main>\n</body>\n</html>\n'
-)
-PIXEL = "data:image/png;base64,iVBORw0KGgo="
-INDICATORS = (
-    "periode,afspraak,indicator,waarde,vorige_periode,vorig_jaar,ondergrens,bovengrens,"
-    "eenheid,verandering\n"
-    "2026-H1,1.1,jeugdleden_eind,4093,4074,4073,,,leden,20\n"
-    "2026-H1,3.1,bezoekers_geschat,79749.2,80480.7,74743.4,66433.9,93064.5,bezoeken,\n"
-    "2026-H1,4.1,uitleningen,55777,56281,54168,,,aantal,\n"
-    "2026-H1,4.1,leden_eind,7073,7072,7066,,,leden,3\n"
-    "2026-H1,5.1,bezoekers_geschat,79749.2,80480.7,74743.4,66433.9,93064.5,bezoeken,\n"
-)
-
 
 # -- fixtures --------------------------------------------------------------------------------
 
 
-def write_run(reports_dir: Path, *, padding: int = 0) -> Path:
-    """A published run of Heemstede 2026-H1 with tiny reports: the overview links to every
-    ambition and goal, each ambition report has its goals' anchors, a link to its first
-    goal, a link back to the overview and an id (``toelichting``) that every report uses.
-    ``padding`` adds that many bytes of image to the first ambition report."""
-    period = Period.parse(PERIOD)
-    agreement = agreement_for(MUNICIPALITY, period)
-    folder = reports_dir / MUNICIPALITY / PERIOD
-    folder.mkdir(parents=True)
-    rows = []
-    for ambition in agreement.ambitions:
-        rows.append(f'<tr><th><a href="{ambition.slug}.html">Ambitie {ambition.number}</a></th>')
-        rows += [
-            f'<tr><td><a href="{ambition.slug}.html#{_anchor(goal.id)}">{goal.id}</a></td>'
-            f'<td class="oordeel op_koers">✔ Op koers</td></tr>'
-            for goal in ambition.goals
-        ]
-    overview = f"<h1>Overzicht eerste halfjaar 2026</h1><table>{''.join(rows)}</table>"
-    (folder / "00_overzicht.html").write_text(
-        PAGE.format(title="Overzicht", content=overview), encoding="utf-8"
-    )
-    for index, ambition in enumerate(agreement.ambitions):
-        goals = "".join(
-            f'<section class="doel"><h2 id="{_anchor(goal.id)}">{goal.id} één doel</h2>'
-            f'<figure><img alt="figuur" src="{PIXEL}"/></figure></section>'
-            for goal in ambition.goals
-        )
-        if index == 0 and padding:
-            goals += f'<figure><img alt="groot" src="{PIXEL}{"A" * padding}"/></figure>'
-
-        content = (
-            f"<h1>Ambitie {ambition.number}: {ambition.short_name}</h1>"
-            f'<p><a href="#{_anchor(ambition.goals[0].id)}">eerste doel</a> · '
-            f'<a href="00_overzicht.html">overzicht</a> · <a href="#toelichting">uitleg</a></p>'
-            f'{goals}<aside id="toelichting"><p>Toelichting – ambitie {ambition.number}</p></aside>'
-        )
-        (folder / f"{ambition.slug}.html").write_text(
-            PAGE.format(title=ambition.short_name, content=content), encoding="utf-8"
-        )
-    (folder / "indicatoren.csv").write_text(INDICATORS, encoding="utf-8")
-    names = ["00_overzicht"] + [ambition.slug for ambition in agreement.ambitions]
-    manifest = {
-        "bibanalyse": "0.1.0",
-        "parameters": {"period": PERIOD, "municipality": MUNICIPALITY, "data_dir": "data"},
-        "notebooks": [
-            {"path": f"notebooks/{name}.ipynb", "bytes": 1, "sha256": "0" * 64, "seconds": 1.0}
-            for name in names
-        ],
-        "warnings": [],
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return folder
+@pytest.fixture
+def run_folder(settings: Settings, published) -> Path:
+    """A copy of a real run's published folder (Heemstede 2025-H2) in this test's project."""
+    _, folder = published
+    copy = settings.reports_dir / MUNICIPALITY / PERIOD
+    shutil.copytree(folder, copy)
+    return copy
 
 
-def _anchor(goal_id: str) -> str:
-    return "doel-" + goal_id.replace(".", "-")
-
-
-def _goal_ids() -> list[str]:
-    agreement = agreement_for(MUNICIPALITY, Period.parse(PERIOD))
-    return [goal.id for ambition in agreement.ambitions for goal in ambition.goals]
+def _indicator(folder: Path, key: str) -> pd.Series:
+    table = pd.read_csv(folder / "indicatoren.csv", dtype={"afspraak": str})
+    return table[table["indicator"] == key].iloc[0]
 
 
 def _make_failed(folder: Path, *, after_published: bool) -> Path:
@@ -137,11 +74,6 @@ def _make_failed(folder: Path, *, after_published: bool) -> Path:
     for path in (failed / "1_leesplezier.ipynb", failed):
         os.utime(path, (moment, moment))
     return failed
-
-
-@pytest.fixture
-def run_folder(settings: Settings) -> Path:
-    return write_run(settings.reports_dir)
 
 
 @pytest.fixture
@@ -214,12 +146,13 @@ def test_published_run_lists_the_overview_then_every_ambition(run_folder):
     assert [path.name for path in run.reports] == ["00_overzicht.html"] + [
         f"{ambition.slug}.html" for ambition in agreement.ambitions
     ]
-    assert (run.municipality, run.period.label) == ("Heemstede", "2026-H1")
+    assert (run.municipality, run.period.label) == ("Heemstede", "2025-H2")
     assert run.indicators == run_folder / "indicatoren.csv"
+    assert run.combined == run_folder / COMBINED
 
 
 def test_refuses_a_period_without_a_folder(settings):
-    with pytest.raises(IncompleteRunError, match="no published reports for 2026-H1"):
+    with pytest.raises(IncompleteRunError, match="no published reports for 2025-H2"):
         build_message(settings, PERIOD, MUNICIPALITY, [RECIPIENT])
 
 
@@ -227,14 +160,14 @@ def test_refuses_a_period_whose_only_run_failed(settings):
     folder = settings.reports_dir / MUNICIPALITY / PERIOD
     (folder.parent / f"{PERIOD}.failed").mkdir(parents=True)
 
-    with pytest.raises(IncompleteRunError, match="the last run of 2026-H1 failed"):
+    with pytest.raises(IncompleteRunError, match="the last run of 2025-H2 failed"):
         build_message(settings, PERIOD, MUNICIPALITY, [RECIPIENT])
 
 
 def test_refuses_a_period_whose_last_run_failed_after_publishing(run_folder):
     failed = _make_failed(run_folder, after_published=True)
 
-    with pytest.raises(IncompleteRunError, match="the last run of 2026-H1 failed") as raised:
+    with pytest.raises(IncompleteRunError, match="the last run of 2025-H2 failed") as raised:
         published_run(run_folder)
     assert failed.name in str(raised.value)
 
@@ -283,7 +216,7 @@ def test_refuses_an_unreadable_manifest(run_folder):
 def test_refuses_a_report_the_manifest_names_but_the_folder_lacks(run_folder):
     path = run_folder / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["notebooks"].append({"path": "notebooks/6_extra.ipynb"})
+    manifest["notebooks"].append({"report": "6_extra", "path": "notebooks/ambitie.ipynb"})
     path.write_text(json.dumps(manifest), encoding="utf-8")
 
     with pytest.raises(IncompleteRunError, match=r"6_extra\.html missing"):
@@ -293,98 +226,19 @@ def test_refuses_a_report_the_manifest_names_but_the_folder_lacks(run_folder):
 def test_refuses_a_manifest_of_another_period(run_folder):
     path = run_folder / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["parameters"]["period"] = "2025-H2"
+    manifest["parameters"]["period"] = "2025-H1"
     path.write_text(json.dumps(manifest), encoding="utf-8")
 
-    with pytest.raises(IncompleteRunError, match="describes Heemstede 2025-H2"):
+    with pytest.raises(IncompleteRunError, match="describes Heemstede 2025-H1"):
         published_run(run_folder)
 
 
-# -- the combined report ---------------------------------------------------------------------
+@pytest.mark.parametrize("name", [COMBINED, "oordelen.csv"])
+def test_refuses_a_folder_without_what_the_run_writes_for_the_mail(run_folder, name):
+    (run_folder / name).unlink()
 
-
-def test_combined_report_is_self_contained(run_folder):
-    combined = combined_html(run_folder)
-
-    assert check_self_contained(combined) == []
-
-
-def test_combined_report_has_one_head_and_a_section_per_report(run_folder):
-    combined = combined_html(run_folder)
-    agreement = agreement_for(MUNICIPALITY, Period.parse(PERIOD))
-
-    assert combined.startswith('<!DOCTYPE html>\n<html lang="nl">')
-    assert combined.count("<head>") == 1 and combined.count("<body>") == 1
-    assert combined.count("<main") == 1  # the reports' own <main> became <div>
-    assert "<title>Prestatieafspraken Heemstede – eerste halfjaar 2026</title>" in combined
-    assert combined.count("<title>") == 1
-    sections = re.findall(r'<section id="([^"]+)" class="rapportdeel">', combined)
-    assert sections == ["00_overzicht"] + [ambition.slug for ambition in agreement.ambitions]
-    assert "break-before: page" in combined
-
-
-def test_combined_report_has_every_goal_anchor_once(run_folder):
-    combined = combined_html(run_folder)
-
-    for goal_id in _goal_ids():
-        assert combined.count(f'id="{_anchor(goal_id)}"') == 1, goal_id
-
-
-def test_combined_report_links_inside_the_document(run_folder):
-    combined = combined_html(run_folder)
-    links = re.findall(r'href="([^"]*)"', combined)
-
-    assert not [link for link in links if ".html" in link]
-    assert "#doel-1-1" in links and "#doel-5-3" in links
-    assert "#1_leesplezier" in links and "#00_overzicht" in links
-    assert all(link.startswith("#") for link in links)
-    targets = set(re.findall(r'id="([^"]*)"', combined))
-    assert {link[1:] for link in links} <= targets  # every link has its target
-
-
-def test_combined_report_renames_an_id_that_an_earlier_report_uses(run_folder):
-    combined = combined_html(run_folder)
-    second = combined.split('<section id="2_basisvaardigheden"')[1].split("</section>\n<section")[0]
-
-    assert combined.count('id="toelichting"') == 1  # the first ambition's
-    assert 'id="2_basisvaardigheden-toelichting"' in second
-    assert 'href="#2_basisvaardigheden-toelichting"' in second
-    assert 'href="#toelichting"' not in second
-
-
-def test_combined_report_may_exceed_the_single_report_limit(settings):
-    folder = write_run(settings.reports_dir, padding=MAX_HTML_BYTES)
-
-    combined = combined_html(folder)
-
-    assert len(combined.encode("utf-8")) > MAX_HTML_BYTES
-    assert any("more than" in problem for problem in check_self_contained(combined))
-
-
-def test_combined_report_refuses_a_script(run_folder):
-    path = run_folder / "2_basisvaardigheden.html"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("</main>", "<script>alert(1)</script></main>"),
-        encoding="utf-8",
-    )
-
-    with pytest.raises(ValueError, match="not be self-contained: <script> element"):
-        combined_html(run_folder)
-
-
-def test_combined_report_of_the_real_reports_if_published():
-    folder = Path(__file__).parents[1] / "reports" / MUNICIPALITY / PERIOD
-    try:
-        published_run(folder)
-    except IncompleteRunError:
-        pytest.skip(f"no complete run in {folder}")
-
-    combined = combined_html(folder)
-
-    assert check_self_contained(combined) == []
-    for goal_id in _goal_ids():
-        assert combined.count(f'id="{_anchor(goal_id)}"') == 1, goal_id
-    assert not re.findall(r'href="[^"#]*\.html', combined)
+    with pytest.raises(IncompleteRunError, match=rf"{re.escape(name)} missing"):
+        published_run(run_folder)
 
 
 # -- the message -----------------------------------------------------------------------------
@@ -393,7 +247,7 @@ def test_combined_report_of_the_real_reports_if_published():
 def test_message_headers(settings, run_folder):
     message = build_message(settings, PERIOD, MUNICIPALITY, [RECIPIENT, "wethouder@heemstede.nl"])
 
-    assert message["Subject"] == "Prestatieafspraken Heemstede: rapportage eerste halfjaar 2026"
+    assert message["Subject"] == "Prestatieafspraken Heemstede: rapportage tweede halfjaar 2025"
     assert message["From"] == SENDER
     assert message["To"] == "beleid@heemstede.nl, wethouder@heemstede.nl"
     assert message["Date"] and message["Message-ID"].endswith("@bibliotheekzk.nl>")
@@ -404,10 +258,9 @@ def test_message_attachments_are_the_files_themselves(settings, run_folder):
     attached = _attachments(message)
     names = [path.name for path in published_run(run_folder).reports]
 
-    assert list(attached) == [*names, "rapportage_Heemstede_2026-H1.html", "indicatoren.csv"]
-    for name in [*names, "indicatoren.csv"]:
+    assert list(attached) == [*names, COMBINED, "indicatoren.csv"]
+    for name in [*names, COMBINED, "indicatoren.csv"]:
         assert attached[name] == (run_folder / name).read_bytes(), name
-    assert attached["rapportage_Heemstede_2026-H1.html"] == combined_html(run_folder).encode()
     kinds = {part.get_filename(): part.get_content_type() for part in message.iter_attachments()}
     assert kinds["1_leesplezier.html"] == "text/html" and kinds["indicatoren.csv"] == "text/csv"
 
@@ -424,22 +277,51 @@ def test_message_text_is_dutch_with_headline_figures(settings, run_folder):
     text = message.get_body(("plain",)).get_content()
 
     assert text.startswith("Goedendag,")
-    assert "over het eerste halfjaar 2026 (1 januari 2026 tot en met 30 juni 2026)" in text
-    assert "Kerncijfers, vergeleken met het eerste halfjaar 2025:" in text
-    # (55777 - 54168) / 54168 = 2.97%; (7073 - 7066) / 7066 = 0.10%; 20 / 4073 = 0.49%
-    assert "- Uitleningen: 55.777 (+3,0%)" in text
-    assert "- Leden op 30 juni 2026: 7.073 (+0,1%)" in text
-    assert "- Jeugdleden op 30 juni 2026: 4.093 (+0,5%)" in text
+    assert "over het tweede halfjaar 2025 (1 juli 2025 tot en met 31 december 2025)" in text
+    assert "Kerncijfers, vergeleken met het tweede halfjaar 2024:" in text
+    loans = _indicator(run_folder, "uitleningen")
+    change = (loans["waarde"] - loans["vorig_jaar"]) / loans["vorig_jaar"] * 100
+    expected = f"- Uitleningen: {fmt.number(loans['waarde'])} ({'+' if change > 0 else '−'}"
+    assert expected + f"{fmt.number(abs(change), 1)}%)" in text
+    members = _indicator(run_folder, "leden_eind")
+    assert f"- Leden op 31 december 2025: {fmt.number(members['waarde'])} (" in text
+    assert "- Jeugdleden op 31 december 2025: " in text
+    visits = _indicator(run_folder, "bezoekers_geschat")
+    low, high = round(visits["ondergrens"], -2), round(visits["bovengrens"], -2)
     assert (
-        "- Bezoeken (geschat): ca. 79.700 (95%-betrouwbaarheidsinterval 66.400 – 93.100); "
-        "een jaar eerder ca. 74.700"
+        f"- Bezoeken (geschat): ca. {fmt.number(round(visits['waarde'], -2))} "
+        f"(95%-betrouwbaarheidsinterval {fmt.interval(low, high)}); een jaar eerder ca. "
     ) in text
     assert text.count("Bezoeken") == 1  # in the table under three goals, shown once
-    assert "Actieve leners" not in text  # not in this table
-    assert "Oordeel over de 14 doelen (zie het overzicht):\n- Op koers: 14" in text
-    assert "- rapportage_Heemstede_2026-H1.html: alle rapporten hierboven in één bestand" in text
+    assert "- Actieve leners: " in text
+    assert f"- {COMBINED}: alle rapporten hierboven in één bestand" in text
     assert "- 1_leesplezier.html: ambitie 1, Leesplezier" in text
     assert text.rstrip().endswith("Bibliotheek Zuid-Kennemerland")
+
+
+def test_message_counts_the_verdicts_the_run_wrote(settings, run_folder):
+    verdicts = pd.read_csv(run_folder / "oordelen.csv", dtype={"afspraak": str})
+    text = build_message(settings, PERIOD, MUNICIPALITY, [RECIPIENT]).get_body(("plain",))
+
+    assert verdict_lines(verdicts["oordeel"].tolist()) in text.get_content()
+    assert "Oordeel over de 14 doelen (zie het overzicht):" in text.get_content()
+
+
+def test_verdicts_are_counted_in_a_fixed_order_and_unknown_ones_refused():
+    assert verdict_lines(["aandacht", "op_koers", "aandacht"]) == (
+        "Oordeel over de 3 doelen (zie het overzicht):\n- Op koers: 1\n- Aandachtspunt: 2"
+    )
+    assert verdict_lines(["inspanning"]).startswith("Oordeel over het doel")
+    with pytest.raises(ValueError, match="unknown verdict"):
+        verdict_lines(["prima"])
+
+
+def test_refuses_a_verdict_table_with_an_unknown_verdict(settings, run_folder):
+    path = run_folder / "oordelen.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("op_koers", "prima"), "utf-8")
+
+    with pytest.raises(IncompleteRunError, match=r"oordelen\.csv: unknown verdict"):
+        build_message(settings, PERIOD, MUNICIPALITY, [RECIPIENT])
 
 
 def test_message_refuses_a_bad_address(settings, run_folder):
@@ -456,9 +338,10 @@ def test_small_message_has_no_size_warning(settings, run_folder):
     assert size_warning(message) is None
 
 
-def test_size_warning_for_a_message_over_ten_megabytes(settings):
-    # a 6 MB report, attached itself and within the combined report, base64: over 10 MB
-    write_run(settings.reports_dir, padding=6_000_000)
+def test_size_warning_for_a_message_over_ten_megabytes(settings, run_folder):
+    # an 8 MB report, base64 in the message: over 10 MB
+    report = run_folder / "1_leesplezier.html"
+    report.write_bytes(report.read_bytes() + b"<!-- " + b"x" * 8_000_000 + b" -->")
 
     message = build_message(settings, PERIOD, MUNICIPALITY, [RECIPIENT])
 
@@ -474,7 +357,7 @@ def test_eml_written_parses_back(settings, run_folder, tmp_path):
 
     assert parsed["Subject"] == message["Subject"]
     assert _attachments(parsed) == _attachments(message)
-    assert "Uitleningen: 55.777" in parsed.get_body(("plain",)).get_content()
+    assert "- Uitleningen: " in parsed.get_body(("plain",)).get_content()
     assert [p.name for p in path.parent.iterdir()] == ["rapportage.eml"]  # no temporary left
 
 
@@ -496,7 +379,7 @@ def test_sent_message_arrives_whole(settings, run_folder, smtp_server):
         assert attached[path.name] == path.read_bytes(), path.name
     assert attached["indicatoren.csv"] == (run_folder / "indicatoren.csv").read_bytes()
     text = received.get_body(("plain",)).get_content()
-    assert "eerste halfjaar 2026" in text and "Uitleningen: 55.777 (+3,0%)" in text
+    assert "tweede halfjaar 2025" in text and "- Uitleningen: " in text
 
 
 @PLAIN_AUTH_ON_LOOPBACK

@@ -17,16 +17,17 @@ from bibanalyse.agreements import agreement_for
 from bibanalyse.cli import main
 from bibanalyse.export import MAX_HTML_BYTES
 from bibanalyse.periods import Period
-from bibanalyse.runner import NotebookFailed, report_notebooks, run_period
+from bibanalyse.report import Report
+from bibanalyse.runner import (
+    NotebookFailed,
+    ReportNotebook,
+    report_notebooks,
+    run_period,
+    with_goal_cells,
+)
 
 PERIOD = Period.parse("2025-H2")
-
-
-@pytest.fixture(scope="module")
-def published(demo_data, tmp_path_factory):
-    settings = demo_data.with_reports_dir(tmp_path_factory.mktemp("reports"))
-    folder = run_period(settings, PERIOD, "Heemstede", notebooks_dir=_notebooks())
-    return settings, folder
+COMBINED = "rapportage_Heemstede_2025-H2"
 
 
 def _notebooks() -> Path:
@@ -41,7 +42,7 @@ def test_publishes_overview_ambitions_table_notebooks_and_manifest(published):
     _, folder = published
     agreement = agreement_for("Heemstede", PERIOD)
     stems = {"00_overzicht"} | {ambition.slug for ambition in agreement.ambitions}
-    assert {p.stem for p in folder.glob("*.html")} == stems
+    assert {p.stem for p in folder.glob("*.html")} == stems | {COMBINED}
     assert {p.stem for p in folder.glob("*.ipynb")} == stems
     table = pd.read_csv(folder / "indicatoren.csv", dtype={"afspraak": str})
     assert set(table["periode"]) == {"2025-H2"}
@@ -49,7 +50,55 @@ def test_publishes_overview_ambitions_table_notebooks_and_manifest(published):
     assert manifest["parameters"]["period"] == "2025-H2"
     assert {entry["path"] for entry in manifest["inputs"]} >= {"processed/uitleenacties.parquet"}
     assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"])
-    assert len(manifest["notebooks"]) == len(stems)
+    assert [entry["report"] for entry in manifest["notebooks"]] == [
+        "00_overzicht",
+        *(ambition.slug for ambition in agreement.ambitions),
+    ]
+    assert manifest["notebooks"][1]["path"] == "notebooks/ambitie.ipynb"
+    assert manifest["notebooks"][1]["parameters"] == {"ambition": 1}
+
+
+def test_one_ambition_notebook_makes_every_ambition_report_with_cells_per_goal(published):
+    _, folder = published
+    for ambition in agreement_for("Heemstede", PERIOD).ambitions:
+        executed = nbformat.read(folder / f"{ambition.slug}.ipynb", as_version=4)
+        firsts = [
+            cell.source.splitlines()[0]
+            for cell in executed.cells
+            if "doel" in cell.metadata.get("tags", []) and cell.source.startswith("goal = ")
+        ]
+        assert firsts == [f'goal = report.goal("{goal.id}")' for goal in ambition.goals]
+
+
+def test_the_verdicts_are_written_beside_the_indicator_table(published):
+    settings, folder = published
+    verdicts = pd.read_csv(folder / "oordelen.csv", dtype={"afspraak": str})
+    report = Report.for_settings(settings, PERIOD, "Heemstede")
+    assert verdicts["tekst"].tolist() == [
+        report.goal(goal.id).verdict.text for goal in report.agreement.goals
+    ]
+    overview = _html(folder)["00_overzicht"]
+    for kind in verdicts["oordeel"]:
+        assert f'class="oordeel {kind}"' in overview
+
+
+def test_the_combined_report_holds_every_report_with_links_inside_it(published):
+    _, folder = published
+    combined = _html(folder)[COMBINED]
+    agreement = agreement_for("Heemstede", PERIOD)
+    for ambition in agreement.ambitions:
+        assert f'<section class="rapportdeel" id="{ambition.slug}">' in combined or (
+            f'<section id="{ambition.slug}" class="rapportdeel">' in combined
+        )
+        for goal in ambition.goals:
+            anchor = "doel-" + goal.id.replace(".", "-")
+            assert combined.count(f'id="{anchor}"') == 1
+            assert f'href="#{anchor}"' in combined
+    assert ".html" not in "".join(re.findall(r'href="([^"]*)"', combined))
+    assert combined.count("<title>") == 1 and combined.count("<main") == 1
+    assert "<title>Prestatieafspraken Heemstede – tweede halfjaar 2025</title>" in combined
+    figures = sum(_html(folder)[a.slug].count("<img") for a in agreement.ambitions)
+    assert combined.count("<img") == figures
 
 
 def test_every_goal_is_in_its_ambition_report_and_in_the_overview(published):
@@ -90,12 +139,13 @@ def test_a_failing_notebook_publishes_nothing_of_its_period(published, tmp_path,
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     notebooks = tmp_path / "notebooks"
     shutil.copytree(_notebooks(), notebooks)
-    broken = notebooks / "3_ontmoeting.ipynb"
+    broken = notebooks / "ambitie.ipynb"
     node = nbformat.read(broken, as_version=4)
-    node.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('kapotte cel')"))
+    failing = "if ambition == 3:\n    raise RuntimeError('kapotte cel')"
+    node.cells.append(nbformat.v4.new_code_cell(failing))
     nbformat.write(node, broken)
 
-    with pytest.raises(NotebookFailed, match=r"3_ontmoeting.ipynb failed: cell 5 .*kapotte cel"):
+    with pytest.raises(NotebookFailed, match=r"3_ontmoeting.ipynb failed: cell 12 .*kapotte cel"):
         run_period(settings, PERIOD, "Heemstede", notebooks_dir=notebooks)
 
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
@@ -144,7 +194,7 @@ def test_what_a_kernel_writes_to_its_own_stderr_goes_to_the_log_not_the_terminal
     staging.mkdir()
     log = start_log(replace(settings, logs_dir=tmp_path / "logs"), "run")
     try:
-        _execute_one(notebook, staging, {}, settings)
+        _execute_one(ReportNotebook("kernel", notebook), staging, {}, settings)
     finally:
         stop_log(log)
     assert "kernel stderr marker" in log.read_text()
@@ -167,15 +217,56 @@ def test_unknown_parameter_names_are_an_error(tmp_path, published):
 def test_notebooks_are_committed_without_outputs_and_with_typed_parameters():
     import papermill
 
-    for path in report_notebooks(_notebooks(), "Heemstede", PERIOD):
-        node = nbformat.read(path, as_version=4)
+    expected = {"period": "str", "municipality": "str", "data_dir": "str"}
+    for report in report_notebooks(_notebooks(), "Heemstede", PERIOD)[:2]:
+        node = nbformat.read(report.source, as_version=4)
         code = [cell for cell in node.cells if cell.cell_type == "code"]
         assert all(not cell.outputs and cell.execution_count is None for cell in code)
         tagged = [cell for cell in code if "parameters" in cell.metadata.get("tags", [])]
         assert len(tagged) == 1
-        parameters = papermill.inspect_notebook(str(path))
-        assert {name: p["inferred_type_name"] for name, p in parameters.items()} == {
-            "period": "str",
-            "municipality": "str",
-            "data_dir": "str",
-        }
+        parameters = papermill.inspect_notebook(str(report.source))
+        own = {"ambition": "int"} if report.parameters else {}
+        assert {name: p["inferred_type_name"] for name, p in parameters.items()} == expected | own
+
+
+def _notebook(*sources_and_tags):
+    cells = []
+    for source, tags in sources_and_tags:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["tags"] = tags
+        cells.append(cell)
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def test_goal_cells_are_repeated_for_every_goal_with_their_id():
+    notebook = _notebook(
+        ("report = 1", []),
+        ("goal = ambition_report.goals[0]  # note\ngoal.summary", ["doel"]),
+        ("show(*goal.figures)", ["doel"]),
+        ("report.colophon", []),
+    )
+    expanded = with_goal_cells(notebook, ("3.1", "3.2"))
+    assert [cell.source for cell in expanded.cells] == [
+        "report = 1",
+        'goal = report.goal("3.1")\ngoal.summary',
+        "show(*goal.figures)",
+        'goal = report.goal("3.2")\ngoal.summary',
+        "show(*goal.figures)",
+        "report.colophon",
+    ]
+    assert len({cell.id for cell in expanded.cells}) == 6
+    assert len(notebook.cells) == 4  # the notebook given is not changed
+    assert with_goal_cells(notebook, ()).cells == notebook.cells
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ((("goal.summary", []),), "one run of cells tagged 'doel'"),
+        ((("a", ["doel"]), ("b", []), ("c", ["doel"])), "one run of cells tagged 'doel'"),
+        ((("goal.summary", ["doel"]),), "must begin with 'goal = ...'"),
+    ],
+)
+def test_goal_cells_must_be_one_run_beginning_with_the_goal(cells, message):
+    with pytest.raises(ValueError, match=message):
+        with_goal_cells(_notebook(*cells), ("1.1",))

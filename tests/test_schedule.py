@@ -51,8 +51,9 @@ def test_two_runs_of_one_period_at_once_publish_one_complete_set(project):
     assert [code for code, _, _ in results] == [0, 0], results
     folder = project.root / "reports" / "Heemstede" / "2025-H2"
     manifest = json.loads((folder / "manifest.json").read_text())
-    names = {Path(entry["path"]).stem for entry in manifest["notebooks"]}
-    assert {p.stem for p in folder.glob("*.html")} == names
+    names = {entry["report"] for entry in manifest["notebooks"]}
+    combined = "rapportage_Heemstede_2025-H2"
+    assert {p.stem for p in folder.glob("*.html")} == names | {combined}
     assert {p.stem for p in folder.glob("*.ipynb")} == names
     leftovers = [p.name for p in folder.parent.iterdir() if "staging" in p.name]
     assert leftovers == []
