@@ -35,10 +35,10 @@ MONTH_RHYTHM = np.array([1.15, 1.0, 1.0, 0.95, 0.95, 0.95, 1.25, 1.25, 0.9, 0.95
 
 
 def generate_population(window: Window, seed: int) -> Frame:
-    """Every municipality, from the year before the window to the year before `until`."""
+    """Every municipality, from the year before the window to the year of `until`."""
     rng = random_stream(seed, "bevolking")
     rows: dict[str, list] = {"Jaar": [], "Gemeente": [], "Leeftijd": [], "Aantal": []}
-    for year in range(window.start.year - 1, window.until.year):
+    for year in range(window.start.year - 1, window.until.year + 1):
         for municipality in MUNICIPALITIES:
             for group, base, growth in zip(
                 AGE_GROUPS, RESIDENTS_2024[municipality], AGE_GROUP_GROWTH, strict=True
