@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bibanalyse import __version__
 from bibanalyse.config import KEY_ENV, Settings, load_settings
-from bibanalyse.logs import on_terminal, progress, start_log, stop_log
+from bibanalyse.logs import on_terminal, progress, start_log, steps, stop_log
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 LOGGED_COMMANDS = frozenset({"ingest", "run", "mail"})
@@ -129,7 +129,8 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bibanalyse.reading import UnreadableFileError
 
     try:
-        reports = ingest(settings, progress=_ingest_progress)
+        with steps("ingest") as step:
+            reports = ingest(settings, progress=step)
     except UnreadableFileError as error:
         raise UsageError(str(error)) from error
     for line in _ingest_report_lines(reports):
@@ -212,10 +213,6 @@ def run_init_key(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(f"Using the local key file {settings.key_file}")
     return EXIT_OK
-
-
-def _ingest_progress(source: str, number: int, total: int) -> None:
-    progress(f"[{number}/{total}] {source}", final=number == total)
 
 
 def _ingest_report_lines(reports) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -95,7 +96,10 @@ def test_exclusive_lets_one_holder_in_at_a_time(tmp_path):
 
 
 def test_on_a_terminal_an_ingest_shows_progress_per_source(tmp_path):
+    import fcntl
     import pty
+    import struct
+    import termios
 
     from tests.conftest import BRANCHES
 
@@ -104,6 +108,8 @@ def test_on_a_terminal_an_ingest_shows_progress_per_source(tmp_path):
     (raw / "vestigingen.csv").write_text(BRANCHES)
     env = {**os.environ, "BIBANALYSE_HOME": str(tmp_path), "BIBANALYSE_KEY": "k"}
     controller, terminal = pty.openpty()
+    # a terminal window of 24 rows of 100 columns, as a real one reports its size
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     process = subprocess.Popen(
         [sys.executable, "-m", "bibanalyse.cli", "ingest"],
         env=env,
@@ -123,5 +129,26 @@ def test_on_a_terminal_an_ingest_shows_progress_per_source(tmp_path):
         shown += chunk
     assert process.wait(timeout=60) == 0
     text = shown.decode()
-    assert "[1/14] vestigingen" in text and "[14/14] toelichting" in text
+    # tqdm's bar, redrawn in place: at its end all 14 sources done, the last one named
+    assert re.search(r"ingest: 100%\|█+\| 14/14 \[.*toelichting\]", text), text
     assert "total" in text  # the per-file table, shown on a terminal only
+    (log,) = (tmp_path / "logs").glob("*-ingest-*.log")
+    assert "[1/14] vestigingen" in log.read_text() and "[14/14] toelichting" in log.read_text()
+
+
+def test_off_a_terminal_an_ingest_shows_no_progress_and_logs_it(tmp_path):
+    from tests.conftest import BRANCHES
+
+    raw = tmp_path / "data" / "raw" / "vestigingen"
+    raw.mkdir(parents=True)
+    (raw / "vestigingen.csv").write_text(BRANCHES)
+    env = {**os.environ, "BIBANALYSE_HOME": str(tmp_path), "BIBANALYSE_KEY": "k"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bibanalyse.cli", "ingest"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    assert (
+        done.stdout.startswith("Processed data written to") and len(done.stdout.splitlines()) == 1
+    )
+    (log,) = (tmp_path / "logs").glob("*-ingest-*.log")
+    assert "[14/14] toelichting" in log.read_text()
