@@ -1,7 +1,11 @@
 """The ``bibanalyse`` command.
 
-Exit codes: 0 done; 1 a report notebook failed; 2 bad input or usage (an unreadable export,
-a missing key, an unknown period or municipality).
+Every command works on a project folder, the one holding ``bibanalyse.toml``: ``--project
+DIR``, else ``BIBANALYSE_PROJECT``, else the nearest such folder up from the working
+directory (see :func:`bibanalyse.config.find_root`).
+
+Exit codes: 0 done; 1 a report notebook failed; 2 bad input or usage (no project, an
+unreadable export, a missing key, an unknown period or municipality).
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ import sys
 from pathlib import Path
 
 from bibanalyse import __version__
-from bibanalyse.config import KEY_ENV, Settings, load_settings
-from bibanalyse.logs import on_terminal, progress, start_log, stop_log
+from bibanalyse.config import KEY_ENV, PROJECT_ENV, SETTINGS_FILE, Settings, load_settings
+from bibanalyse.logs import on_terminal, progress, start_log, steps, stop_log
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 LOGGED_COMMANDS = frozenset({"ingest", "run", "mail"})
@@ -26,9 +30,13 @@ class UsageError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    settings = load_settings().with_data_dir(getattr(args, "data_dir", None))
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(project=args.project, required=True)
+    except ValueError as error:  # no project, or a settings file that is not TOML
+        print(f"bibanalyse {args.name}: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    settings = settings.with_data_dir(getattr(args, "data_dir", None))
     log_file = start_log(settings, args.name) if args.name in LOGGED_COMMANDS else None
     try:
         return args.command(args, settings) or EXIT_OK
@@ -51,11 +59,14 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = _command(commands, "demo", run_demo, "write synthetic raw exports for every source")
     _data_dir_option(demo)
-    demo.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    demo.add_argument(
+        "--seed", type=int, default=2024, metavar="N", help="random seed (default 2024)"
+    )
     demo.add_argument(
         "--until",
         type=dt.date.fromisoformat,
-        help="last day covered, jjjj-mm-dd (default: end of the latest half year ended)",
+        metavar="YYYY-MM-DD",
+        help="last day covered (default: end of the latest half year ended)",
     )
 
     ingest = _command(commands, "ingest", run_ingest, "clean the raw exports into processed data")
@@ -64,27 +75,39 @@ def _parser() -> argparse.ArgumentParser:
     indicators = _command(
         commands, "indicators", run_indicators, "write the indicator table of a period as CSV"
     )
-    indicators.add_argument("--period", required=True, help="2025-H1, 2025-H2 or 2025")
+    indicators.add_argument("--period", required=True, metavar="P", help="2025-H1, 2025-H2 or 2025")
     _municipality_option(indicators)
     _data_dir_option(indicators)
-    indicators.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
+    indicators.add_argument(
+        "--out", type=Path, metavar="FILE", help="CSV file to write (default: standard output)"
+    )
 
-    run = _command(commands, "run", run_reports, "run and publish the reports of a period")
+    run = _command(
+        commands, "run", run_reports, "run and publish the reports of one or more periods"
+    )
     run.add_argument(
         "--period",
-        action="append",
-        help="2025-H1, 2025-H2 or 2025; repeat for a back-fill (default: the latest half "
-        "year that has ended)",
+        nargs="+",
+        action="extend",
+        metavar="P",
+        help="one or more periods, 2025-H1, 2025-H2 or 2025, or a range such as "
+        "2024-H1..2025-H2 or 2023..2025 (default: the latest half year that has ended)",
     )
     _municipality_option(run)
     _data_dir_option(run)
-    run.add_argument("--reports-dir", type=Path, help="reports folder (default from settings)")
+    _reports_dir_option(run)
 
     mail = _command(commands, "mail", run_mail, "mail a period's published reports")
-    mail.add_argument("--period", help="2025-H1, 2025-H2 or 2025 (default: the latest half year)")
+    mail.add_argument(
+        "--period",
+        metavar="P",
+        help="2025-H1, 2025-H2 or 2025 (default: the latest half year that has ended)",
+    )
     _municipality_option(mail)
-    mail.add_argument("--reports-dir", type=Path, help="reports folder (default from settings)")
-    mail.add_argument("--to", action="append", required=True, metavar="ADDR", help="recipient")
+    _reports_dir_option(mail)
+    mail.add_argument(
+        "--to", action="append", required=True, metavar="ADDR", help="recipient; repeat for more"
+    )
     way = mail.add_mutually_exclusive_group(required=True)
     way.add_argument("--eml", type=Path, metavar="FILE", help="write the message to FILE")
     way.add_argument("--send", action="store_true", help="send it over SMTP (settings)")
@@ -93,19 +116,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _municipality_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--municipality", help="municipality (default from settings: Heemstede)")
-
-
 def _command(commands, name: str, function, help_text: str) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=help_text, description=help_text)
     command.set_defaults(command=function, name=name)
+    command.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        help=f"the project folder, holding {SETTINGS_FILE} (default: ${PROJECT_ENV}, else "
+        f"the nearest folder up from here that holds {SETTINGS_FILE})",
+    )
     return command
+
+
+def _municipality_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--municipality", metavar="M", help="municipality (default from settings: Heemstede)"
+    )
 
 
 def _data_dir_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--data-dir", type=Path, help="data folder with raw/ and processed/ (default from settings)"
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="data folder with raw/ and processed/ (default from settings)",
+    )
+
+
+def _reports_dir_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--reports-dir", type=Path, metavar="DIR", help="reports folder (default from settings)"
     )
 
 
@@ -129,7 +170,8 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bibanalyse.reading import UnreadableFileError
 
     try:
-        reports = ingest(settings, progress=_ingest_progress)
+        with steps("ingest") as step:
+            reports = ingest(settings, progress=step)
     except UnreadableFileError as error:
         raise UsageError(str(error)) from error
     for line in _ingest_report_lines(reports):
@@ -158,11 +200,11 @@ def run_indicators(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_reports(args: argparse.Namespace, settings: Settings) -> int:
-    from bibanalyse.periods import Period, latest_ended
+    from bibanalyse.periods import latest_ended, parse_periods
     from bibanalyse.runner import OVERVIEW, NotebookFailed, run_period
 
     settings = settings.with_reports_dir(args.reports_dir)
-    periods = [Period.parse(text) for text in args.period or []] or [latest_ended(dt.date.today())]
+    periods = parse_periods(args.period or []) or [latest_ended(dt.date.today())]
     municipality = args.municipality or settings.municipality
     for period in periods:
         progress(f"Running the reports of {municipality} {period}")
@@ -212,10 +254,6 @@ def run_init_key(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(f"Using the local key file {settings.key_file}")
     return EXIT_OK
-
-
-def _ingest_progress(source: str, number: int, total: int) -> None:
-    progress(f"[{number}/{total}] {source}", final=number == total)
 
 
 def _ingest_report_lines(reports) -> list[str]:

@@ -1,15 +1,21 @@
 """Dutch number and date formatting for everything a reader of a report sees.
 
-Implemented here rather than through :mod:`locale`: report machines have no Dutch locale
-installed, and a report must read the same wherever it is made. The conventions:
+The Dutch words and separators come from Babel's ``nl_NL`` locale data (CLDR), not from
+:mod:`locale`: report machines have no Dutch locale installed, and a report must read the
+same wherever it is made. The conventions:
 
-- thousands separated by a dot, decimals by a comma: ``1.234,5``;
+- thousands separated by a dot, decimals by a comma: ``1.234,5`` (Babel);
 - negative numbers with a real minus sign, U+2212 (``−3``), as matplotlib draws it on axes,
   so text and figures agree; changes carry an explicit ``+`` or ``−``;
 - rounding half away from zero on the number as written (``2,5`` becomes ``3``, ``0,125``
   becomes ``0,13``), not on its binary approximation; a value that rounds to zero has no sign;
 - a missing value (None, NaN, ``pd.NA``, ``NaT``) reads as an en dash, ``–``;
-- percentages without a space: ``12%``; dates as ``5 januari 2025``, months ``januari 2025``.
+- percentages without a space: ``12%``; dates as ``5 januari 2025``, months ``januari 2025``
+  (Babel).
+
+Kept by hand, because Babel does not do it: the minus sign U+2212 (CLDR's Dutch minus is the
+hyphen ``-``), rounding half up (Babel rounds half to even: ``2,5`` to ``2``), no sign on a
+value that rounds to zero (Babel writes ``-0``) and the en dash for a missing value.
 
 These are for display only: tables written for machines (``indicatoren.csv``) keep plain
 numbers. Small counts of people (``<10``) are hidden by :mod:`bibanalyse.suppression`, which
@@ -22,6 +28,7 @@ takes :func:`number` as its ``formatter``.
 from __future__ import annotations
 
 import datetime
+import functools
 import numbers
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -29,11 +36,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from babel import Locale
+from babel.dates import format_date, format_skeleton, get_day_names, get_month_names
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 if TYPE_CHECKING:
     from matplotlib.ticker import FuncFormatter
 
 __all__ = [
+    "LOCALE",
     "MINUS",
     "MISSING",
     "MONTHS",
@@ -53,33 +64,24 @@ __all__ = [
     "signed",
 ]
 
+LOCALE = Locale.parse("nl_NL")
+"""Babel's Dutch (Netherlands) locale: the words and separators of every text here."""
+
 MISSING = "\u2013"  # en dash: a value that is not there
 MINUS = "\u2212"  # minus sign, as on matplotlib's axes
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+MONTHS = tuple(get_month_names("wide", locale=LOCALE)[m] for m in range(1, 13))
 """Dutch month names, January first; Dutch writes them in lower case."""
 
-MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+MONTHS_SHORT = tuple(get_month_names("abbreviated", locale=LOCALE)[m] for m in range(1, 13))
 """Short Dutch month names for axes (``mrt`` is the Dutch abbreviation of maart)."""
 
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-"""Dutch weekday names in the order of ``date.weekday()``: Monday is 0."""
+WEEKDAYS = tuple(get_day_names("wide", locale=LOCALE)[d] for d in range(7))
+"""Dutch weekday names in the order of ``date.weekday()``: Monday is 0. The one list of
+them in the package."""
 
-WEEKDAYS_SHORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
-"""Short Dutch weekday names, Monday first."""
+WEEKDAYS_SHORT = tuple(get_day_names("abbreviated", locale=LOCALE)[d] for d in range(7))
+"""Short Dutch weekday names, Monday first: ``ma`` to ``zo``."""
 
 
 def number(x: Any, decimals: int = 0) -> str:
@@ -126,7 +128,7 @@ def percentage(fraction: Any, decimals: int = 0) -> str:
     places = _places(decimals)
     if value is None:
         return MISSING
-    return _format(value * 100, places) + "%"
+    return _format(value, places, percent=True)
 
 
 def change(new: Any, old: Any, *, relative: bool = True, decimals: int | None = None) -> str:
@@ -156,8 +158,8 @@ def change(new: Any, old: Any, *, relative: bool = True, decimals: int | None = 
         return MISSING
     with localcontext() as context:
         context.prec = 40
-        ratio = difference / abs(old_value) * 100
-    return _format(ratio, places, plus=True) + "%"
+        ratio = difference / abs(old_value)
+    return _format(ratio, places, plus=True, percent=True)
 
 
 def percentage_points(new: Any, old: Any, decimals: int = 0) -> str:
@@ -199,8 +201,7 @@ def date(d: Any, *, weekday: bool = False) -> str:
     day = _day(d, "d")
     if day is None:
         return MISSING
-    text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+    return format_date(day, "full" if weekday else "long", locale=LOCALE)
 
 
 def month(d: Any) -> str:
@@ -212,7 +213,7 @@ def month(d: Any) -> str:
     day = _day(d, "d")
     if day is None:
         return MISSING
-    return f"{MONTHS[day.month - 1]} {day.year}"
+    return format_skeleton("yMMMM", day, locale=LOCALE)
 
 
 def dutch_number_formatter(decimals: int = 0) -> FuncFormatter:
@@ -246,13 +247,10 @@ def dutch_month_formatter(*, short: bool = True, year: bool = False) -> FuncForm
     """
     import matplotlib.dates as mdates
 
-    names = MONTHS_SHORT if short else MONTHS
-
-    def label(value: float) -> str:
-        day = mdates.num2date(value)
-        return f"{names[day.month - 1]} {day.year}" if year else names[day.month - 1]
-
-    return _tick_formatter(label)
+    pattern = ("MMM" if short else "MMMM") + (" y" if year else "")
+    return _tick_formatter(
+        lambda value: format_date(mdates.num2date(value).date(), pattern, locale=LOCALE)
+    )
 
 
 def _tick_formatter(label: Callable[[float], str]) -> FuncFormatter:
@@ -291,22 +289,27 @@ def _decimal(x: Any, name: str) -> Decimal | None:
     raise TypeError(f"{name} must be a number, got {x!r}")
 
 
-def _format(value: Decimal, places: int, *, plus: bool = False) -> str:
+def _format(value: Decimal, places: int, *, plus: bool = False, percent: bool = False) -> str:
+    """``value`` (a fraction where ``percent``) rounded half up to ``places`` decimals (of
+    the percentage), then written by Babel; no sign when it rounds to zero."""
     if value.is_nan():
         return MISSING
-    if value.is_infinite():
-        if value < 0:
-            return MINUS + "∞"
-        return "+∞" if plus else "∞"
-    with localcontext() as context:
-        context.prec = max(40, value.adjusted() + places + 2)
-        rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    digits = f"{abs(rounded):,.{places}f}".translate(str.maketrans(",.", ".,"))
-    if rounded == 0:
-        return digits
-    if rounded < 0:
-        return MINUS + digits
-    return "+" + digits if plus else digits
+    if value.is_finite():
+        scale = 100 if percent else 1
+        with localcontext() as context:
+            context.prec = max(40, value.adjusted() + places + 4)
+            shown = (value * scale).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            value = abs(shown) / scale if shown == 0 else shown / scale
+    pattern = _pattern(places, plus=plus and value != 0, percent=percent)
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+@functools.cache
+def _pattern(places: int, *, plus: bool, percent: bool) -> NumberPattern:
+    """Babel's number pattern with ``places`` decimals, ``+`` where ``plus``, U+2212 for
+    negatives and the locale's percent sign (which scales by 100) where ``percent``."""
+    digits = "#,##0" + ("." + "0" * places if places else "") + ("%" if percent else "")
+    return parse_pattern(f"{'+' if plus else ''}{digits};{MINUS}{digits}")
 
 
 def _day(d: Any, name: str) -> datetime.date | None:

@@ -1,7 +1,8 @@
 """A log file per command run, and progress that shows on a terminal only.
 
 Under cron or a systemd timer nothing is printed but errors; what happened is in
-``logs/<time>-<command>.log`` (the settings' logs folder).
+``logs/<time>-<command>.log`` (the settings' logs folder). On a terminal, long work shows a
+tqdm progress bar (:func:`steps`) and lines of progress (:func:`progress`) on stderr.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from tqdm import tqdm
 
 from bibanalyse.config import Settings
 
@@ -52,13 +57,49 @@ def on_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def progress(text: str, *, final: bool = True) -> None:
-    """Log ``text``, and show it on the terminal when there is one."""
+def progress(text: str) -> None:
+    """Log ``text``, and show it on the terminal when there is one (above a progress bar)."""
     logging.getLogger(LOGGER).info(text)
     if on_terminal():
-        print(
-            text if final else f"\r{text:<60}",
-            end="\n" if final else "",
-            file=sys.stderr,
-            flush=True,
-        )
+        tqdm.write(text, file=sys.stderr)
+
+
+Step = Callable[[str, int, int], None]  # (name, number, of): step ``number`` starts
+
+_BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]"
+
+
+@contextmanager
+def steps(description: str) -> Iterator[Step]:
+    """A progress bar over numbered steps, on the terminal only; every step is logged.
+
+    Yields ``step(name, number, total)``, to be called as step ``number`` of ``total``
+    starts; the bar (tqdm) shows the steps done, the time left and the name of the step
+    under way, and is full when the work inside the ``with`` ends without an error.
+    """
+    log = logging.getLogger(LOGGER)
+    bars: list[tqdm] = []  # made at the first step, once the number of steps is known
+
+    def step(name: str, number: int, total: int) -> None:
+        log.info("[%d/%d] %s", number, total, name)
+        if not bars:
+            bars.append(
+                tqdm(
+                    total=total,
+                    desc=description,
+                    postfix=name,
+                    bar_format=_BAR_FORMAT,
+                    file=sys.stderr,
+                    disable=not on_terminal(),
+                )
+            )
+        bars[0].set_postfix_str(name, refresh=False)
+        bars[0].update(number - 1 - bars[0].n)
+
+    try:
+        yield step
+        for bar in bars:
+            bar.update(bar.total - bar.n)
+    finally:
+        for bar in bars:
+            bar.close()

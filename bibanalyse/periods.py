@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import total_ordering
@@ -210,6 +211,51 @@ def _whole_number(value: object, name: str) -> int:
         return operator.index(value)
     except TypeError:
         raise TypeError(f"{name} must be a whole number, got {value!r}") from None
+
+
+def parse_periods(texts: str | Iterable[str]) -> list[Period]:
+    """Periods from command-line words, in the order given and each once: a word is a period
+    (``2025-H1``, ``2025``) or a range of half years or of whole years, both ends included
+    (``2024-H1..2025-H2``, ``2023..2025``).
+
+    >>> [str(p) for p in parse_periods(["2024-H1..2025-H2"])]
+    ['2024-H1', '2024-H2', '2025-H1', '2025-H2']
+    >>> [str(p) for p in parse_periods(["2025-H2", "2023..2024", "2025-h2"])]
+    ['2025-H2', '2023', '2024']
+    >>> parse_periods("2025-H2..2025-H1")
+    Traceback (most recent call last):
+    ...
+    ValueError: '2025-H2..2025-H1' is not a range: 2025-H2 comes after 2025-H1
+    >>> parse_periods("2024..2025-H1")
+    Traceback (most recent call last):
+    ...
+    ValueError: '2024..2025-H1' is not a range: give two half years or two whole years
+    """
+    if isinstance(texts, str):
+        texts = [texts]
+    periods: dict[Period, None] = {}
+    for text in texts:
+        if not isinstance(text, str):
+            raise TypeError(f"a period is text such as '2025-H1', got {text!r}")
+        first, dots, last = text.partition("..")
+        found = _period_range(text, first, last) if dots else [Period.parse(text)]
+        periods.update(dict.fromkeys(found))
+    return list(periods)
+
+
+def _period_range(text: str, first_text: str, last_text: str) -> list[Period]:
+    try:
+        first, last = Period.parse(first_text), Period.parse(last_text)
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a range: {error}") from error
+    if first.length != last.length:
+        raise ValueError(f"{text!r} is not a range: give two half years or two whole years")
+    if last < first:
+        raise ValueError(f"{text!r} is not a range: {first} comes after {last}")
+    if first.length == "year":
+        return [Period(year) for year in range(first.year, last.year + 1)]
+    halves = range(first.year * 2 + first.half - 1, last.year * 2 + last.half)
+    return [Period(index // 2, index % 2 + 1) for index in halves]
 
 
 def latest_ended(on: date, length: PeriodLength = "half") -> Period:

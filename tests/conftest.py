@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bibanalyse.config import Settings, load_settings
+from bibanalyse.config import SETTINGS_FILE, Settings, load_settings
 
 TEST_KEY = "test-key-not-secret"
 _FOLDER_VARIABLES = (
@@ -23,7 +23,8 @@ _FOLDER_VARIABLES = (
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings of an empty project in ``tmp_path``, with a key in the environment."""
-    monkeypatch.setenv("BIBANALYSE_HOME", str(tmp_path))
+    (tmp_path / SETTINGS_FILE).touch()  # the default settings
+    monkeypatch.setenv("BIBANALYSE_PROJECT", str(tmp_path))
     monkeypatch.setenv("BIBANALYSE_KEY", TEST_KEY)
     for name in _FOLDER_VARIABLES:
         monkeypatch.delenv(name, raising=False)
@@ -66,8 +67,9 @@ def _ingested_demo(tmp_path_factory, name: str, until) -> Settings:
     from bibanalyse.ingest import ingest
 
     root = tmp_path_factory.mktemp(name)
+    (root / SETTINGS_FILE).touch()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BIBANALYSE_HOME", str(root))
+        patch.setenv("BIBANALYSE_PROJECT", str(root))
         patch.setenv("BIBANALYSE_KEY", TEST_KEY)
         for variable in _FOLDER_VARIABLES:
             patch.delenv(variable, raising=False)  # never generate into the caller's folders

@@ -5,28 +5,22 @@ Each report must load without a failed request, without a console error and with
 figure decoded; it must not scroll sideways on a phone. A screenshot of each report, on a
 desktop and on a phone, is kept in ``test-artifacts/screenshots/`` for a human to look at.
 
-Chromium is driven over the Chrome DevTools Protocol on a pipe (``--remote-debugging-pipe``):
-no driver, no port and no Python dependency. Without Chromium the module is skipped, except
-under CI (``CI`` set), where a missing browser is a failure.
+Playwright drives Debian's Chromium (``executable_path``; no browser of Playwright's own is
+downloaded). Without Chromium the module is skipped, except under CI (``CI`` set), where a
+missing browser is a failure.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import fcntl
-import json
 import os
-import select
 import shutil
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import ConsoleMessage, Page, Request, Response, sync_playwright
 
 from bibanalyse.agreements import agreement_for
 from bibanalyse.periods import Period
@@ -37,248 +31,79 @@ MUNICIPALITY = "Heemstede"
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
-DESKTOP = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
-PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "device_scale_factor": 1}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 MAX_SCREENSHOT_HEIGHT = 12000  # CSS pixels; a longer page is cut off in the screenshot
-CALL_TIMEOUT = 30.0  # seconds for one DevTools call or page load
+TIMEOUT_MS = 30_000  # for one page load or call
 SCHEMES = ("file", "data")  # all a report may load: itself and its embedded figures
+CHROMIUM_FLAGS = [
+    # what this closed network needs: no calls home, no component or field-trial updates
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
+    "--force-color-profile=srgb",
+    # no name resolves and every connection goes to a closed port: a report that reaches
+    # out fails its request instead of hanging
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+    "--proxy-server=127.0.0.1:9",
+]
 
 REPORTS = ["00_overzicht"] + [a.slug for a in agreement_for(MUNICIPALITY, PERIOD).ambitions]
 REPORTS.append("rapportage_Heemstede_2025-H2")  # every report in one document, checked alike
 
-# --- Chromium over the DevTools protocol ---------------------------------------------------
+@dataclass
+class Visit:
+    """One report opened in a tab, with what the tab requested and complained about."""
 
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
 
-class DevToolsError(RuntimeError):
-    pass
+    def listen(self) -> None:
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", self._answered)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.console_errors.append(f"exception: {error}"))
 
+    def _failed(self, request: Request) -> None:
+        self.failures.append(f"{_short(request.url)}: {request.failure}")
 
-class Chromium:
-    """A headless Chromium with its DevTools protocol on a pipe (fd 3 in, fd 4 out)."""
+    def _answered(self, response: Response) -> None:
+        if response.status >= 400:
+            self.failures.append(f"{_short(response.url)}: HTTP {response.status}")
 
-    def __init__(self, executable: str, profile: Path, log: Path) -> None:
-        to_browser_r, self._to_browser = os.pipe()
-        self._from_browser, from_browser_w = os.pipe()
-        # The browser expects the pipe on fds 3 and 4: hand over copies numbered 10 and up
-        # (never 3 or 4 themselves), which a small launcher moves into place before exec.
-        child_in = fcntl.fcntl(to_browser_r, fcntl.F_DUPFD, 10)
-        child_out = fcntl.fcntl(from_browser_w, fcntl.F_DUPFD, 10)
-        os.close(to_browser_r)
-        os.close(from_browser_w)
-        flags = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--disable-default-apps",
-            "--disable-dev-shm-usage",
-            "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
-            "--mute-audio",
-            "--hide-scrollbars",
-            "--force-color-profile=srgb",
-            # the network is closed: no name resolves and every connection goes to a closed port
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
-            "--proxy-server=127.0.0.1:9",
-            f"--user-data-dir={profile}",
-            "--remote-debugging-pipe",
-            "about:blank",
-        ]
-        self._log = log.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _EXEC_ON_FDS_3_AND_4, str(child_in), str(child_out)]
-            + [executable, *flags],
-            pass_fds=(child_in, child_out),
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        os.close(child_in)
-        os.close(child_out)
-        self._buffer = b""
-        self._next_id = 0
-        self.events: list[dict] = []
-        self.version = self.call("Browser.getVersion")["product"]
-
-    # protocol
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
-        self._next_id += 1
-        message = {"id": self._next_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + CALL_TIMEOUT
-        while True:
-            reply = self._receive(deadline)
-            if reply.get("id") == self._next_id:
-                if "error" in reply:
-                    raise DevToolsError(f"{method}: {reply['error']}")
-                return reply["result"]
-            if "method" in reply:
-                self.events.append(reply)
-
-    def wait_for(self, method: str, session: str, after: int) -> dict:
-        """The first event ``method`` of ``session`` from ``events[after]`` on."""
-        deadline = time.monotonic() + CALL_TIMEOUT
-        seen = after
-        while True:
-            for event in self.events[seen:]:
-                if event["method"] == method and event.get("sessionId") == session:
-                    return event
-            seen = len(self.events)
-            reply = self._receive(deadline)
-            if "method" in reply:
-                self.events.append(reply)
-
-    def _receive(self, deadline: float) -> dict:
-        while b"\0" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("Chromium did not answer in time")
-            ready, _, _ = select.select([self._from_browser], [], [], left)
-            if ready:
-                chunk = os.read(self._from_browser, 1 << 20)
-                if not chunk:
-                    raise DevToolsError(f"Chromium exited (code {self.process.poll()})")
-                self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError, DevToolsError, TimeoutError):
-            self.call("Browser.close")  # the browser may close the pipe before it answers
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, 9)
-            self.process.wait(timeout=10)
-        for fd in (self._to_browser, self._from_browser):
-            os.close(fd)
-        self._log.close()
-
-
-class Page:
-    """One tab, with every request, failure and console message it produced."""
-
-    def __init__(self, browser: Chromium, viewport: dict) -> None:
-        self.browser = browser
-        self.target = browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = browser.call(
-            "Target.attachToTarget", {"targetId": self.target, "flatten": True}
-        )["sessionId"]
-        self.first_event = len(browser.events)
-        for domain in ("Page", "Network", "Runtime", "Log"):
-            self.call(f"{domain}.enable")
-        self.call("Emulation.setDeviceMetricsOverride", viewport)
-        if viewport["mobile"]:
-            self.call("Emulation.setTouchEmulationEnabled", {"enabled": True})
-
-    def call(self, method: str, params: dict | None = None) -> dict:
-        return self.browser.call(method, params, self.session)
+    def _console(self, message: ConsoleMessage) -> None:
+        # Chromium's own log entries (a blocked load, a CSP violation) arrive here too
+        if message.type in ("error", "assert"):
+            self.console_errors.append(f"console.{message.type}: {message.text}")
 
     def open(self, url: str) -> None:
-        start = len(self.browser.events)
-        navigation = self.call("Page.navigate", {"url": url})
-        if "errorText" in navigation:
-            raise AssertionError(f"{url} did not open: {navigation['errorText']}")
-        self.browser.wait_for("Page.loadEventFired", self.session, after=start)
+        self.page.goto(url, wait_until="load")
         # every image decoded (or failed) and the fonts ready before anything is measured
-        self.evaluate(
+        self.page.evaluate(
             "Promise.all([document.fonts.ready,"
-            " ...Array.from(document.images, i => i.decode().catch(() => null))]).then(() => 1)"
+            " ...Array.from(document.images, i => i.decode().catch(() => null))])"
         )
-
-    def evaluate(self, expression: str):
-        reply = self.call(
-            "Runtime.evaluate",
-            {"expression": expression, "returnByValue": True, "awaitPromise": True},
-        )
-        if "exceptionDetails" in reply:
-            raise DevToolsError(f"{expression[:60]}…: {reply['exceptionDetails']}")
-        return reply["result"].get("value")
-
-    def events(self, *methods: str) -> list[dict]:
-        return [
-            event
-            for event in self.browser.events[self.first_event :]
-            if event.get("sessionId") == self.session and event["method"] in methods
-        ]
-
-    def requests(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.events("Network.requestWillBeSent")]
-
-    def failures(self) -> list[str]:
-        urls = {
-            e["params"]["requestId"]: e["params"]["request"]["url"]
-            for e in self.events("Network.requestWillBeSent")
-        }
-        failed = [
-            f"{_short(urls.get(p['requestId'], '?'))}: {p.get('errorText')}"
-            f" {p.get('blockedReason') or ''}".rstrip()
-            for p in (e["params"] for e in self.events("Network.loadingFailed"))
-        ]
-        failed += [
-            f"{_short(p['response']['url'])}: HTTP {p['response']['status']}"
-            for p in (e["params"] for e in self.events("Network.responseReceived"))
-            if p["response"].get("status", 0) >= 400
-        ]
-        return failed
-
-    def console_errors(self) -> list[str]:
-        errors = [
-            f"console.{p['type']}: "
-            + " ".join(str(a.get("value", a.get("description", ""))) for a in p["args"])
-            for p in (e["params"] for e in self.events("Runtime.consoleAPICalled"))
-            if p["type"] in ("error", "assert")
-        ]
-        errors += [
-            f"exception: {p['exceptionDetails'].get('text')} "
-            f"{p['exceptionDetails'].get('exception', {}).get('description', '')}"
-            for p in (e["params"] for e in self.events("Runtime.exceptionThrown"))
-        ]
-        errors += [
-            f"{p['entry']['source']}: {p['entry']['text']} {p['entry'].get('url', '')}"
-            for p in (e["params"] for e in self.events("Log.entryAdded"))
-            if p["entry"]["level"] == "error"
-        ]
-        return errors
 
     def screenshot(self, path: Path) -> None:
-        size = self.call("Page.getLayoutMetrics")["cssContentSize"]
-        clip = {
-            "x": 0,
-            "y": 0,
-            "width": size["width"],
-            "height": min(size["height"], MAX_SCREENSHOT_HEIGHT),
-            "scale": 1,
-        }
-        shot = self.call(
-            "Page.captureScreenshot",
-            {"format": "png", "clip": clip, "captureBeyondViewport": True},
+        width, height = self.page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
         )
+        clip = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SCREENSHOT_HEIGHT)}
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(shot["data"]))
-
-    def close(self) -> None:
-        self.browser.call("Target.closeTarget", {"targetId": self.target})
-
-
-_EXEC_ON_FDS_3_AND_4 = """
-import os, sys
-child_in, child_out = int(sys.argv[1]), int(sys.argv[2])
-os.dup2(child_in, 3)
-os.dup2(child_out, 4)
-os.close(child_in)
-os.close(child_out)
-os.execv(sys.argv[3], sys.argv[3:])
-"""
+        self.page.screenshot(path=path, full_page=True, clip=clip)
 
 
 def _short(url: str) -> str:
@@ -304,15 +129,13 @@ def chromium_executable() -> str:
 
 
 @pytest.fixture(scope="module")
-def browser(chromium_executable, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("chromium")
-    log = folder / "chromium.log"
-    try:
-        chromium = Chromium(chromium_executable, folder / "profile", log)
-    except (OSError, DevToolsError, TimeoutError) as error:
-        pytest.fail(f"Chromium did not start: {error}\n{log.read_text(errors='replace')[-3000:]}")
-    yield chromium
-    chromium.close()
+def browser(chromium_executable):
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_executable, args=CHROMIUM_FLAGS, timeout=TIMEOUT_MS
+        )
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -325,16 +148,21 @@ def published(chromium_executable, request, tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def page(browser):
-    pages = []
+def visit(browser):
+    """Opens a new tab of a given device (``DESKTOP``, ``PHONE``) that records its traffic."""
+    contexts = []
 
-    def open_page(viewport: dict) -> Page:
-        pages.append(Page(browser, viewport))
-        return pages[-1]
+    def open_tab(device: dict) -> Visit:
+        context = browser.new_context(**device)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        tab = Visit(context.new_page())
+        tab.listen()
+        return tab
 
-    yield open_page
-    for opened in pages:
-        opened.close()
+    yield open_tab
+    for context in contexts:
+        context.close()
 
 
 # --- tests ---------------------------------------------------------------------------------
@@ -344,21 +172,20 @@ def test_the_demo_run_publishes_the_expected_reports(published):
     assert sorted(path.stem for path in published.glob("*.html")) == sorted(REPORTS)
 
 
-def _check_loaded_offline(page: Page, url: str) -> None:
-    requests = page.requests()
-    assert url in requests, f"the page's own request was not recorded: {requests}"
-    foreign = [_short(u) for u in requests if urllib.parse.urlsplit(u).scheme not in SCHEMES]
+def _check_loaded_offline(tab: Visit, url: str) -> None:
+    assert url in tab.requests, f"the page's own request was not recorded: {tab.requests}"
+    foreign = [_short(u) for u in tab.requests if urllib.parse.urlsplit(u).scheme not in SCHEMES]
     assert not foreign, f"requests beyond the file itself: {foreign}"
-    assert not page.failures(), f"failed requests: {page.failures()}"
-    assert not page.console_errors(), f"console errors: {page.console_errors()}"
-    images = page.evaluate(
+    assert not tab.failures, f"failed requests: {tab.failures}"
+    assert not tab.console_errors, f"console errors: {tab.console_errors}"
+    images = tab.page.evaluate(
         "Array.from(document.images, i => ({alt: i.alt, src: i.src.slice(0, 40),"
         " complete: i.complete, width: i.naturalWidth, height: i.naturalHeight}))"
     )
     broken = [i for i in images if not (i["complete"] and i["width"] > 0 and i["height"] > 0)]
     assert not broken, f"figures that did not load: {broken}"
     # no table needs sideways scrolling inside its box: every column is in view
-    scrolling = page.evaluate(
+    scrolling = tab.page.evaluate(
         "Array.from(document.querySelectorAll('.html-uitvoer, table'))"
         ".filter(e => e.scrollWidth > e.clientWidth + 1)"
         ".map(e => `${e.className}: ${e.scrollWidth} > ${e.clientWidth}`)"
@@ -367,20 +194,19 @@ def _check_loaded_offline(page: Page, url: str) -> None:
 
 
 @pytest.mark.parametrize("name", REPORTS)
-def test_report_opens_offline_with_every_figure_and_no_error(name, published, page):
-    path = published / f"{name}.html"
-    url = path.as_uri()
-    tab = page(DESKTOP)
+def test_report_opens_offline_with_every_figure_and_no_error(name, published, visit):
+    url = (published / f"{name}.html").as_uri()
+    tab = visit(DESKTOP)
     tab.open(url)
     tab.screenshot(SCREENSHOTS / f"{name}.png")  # kept also when a check below fails
     _check_loaded_offline(tab, url)
 
-    title = tab.evaluate("document.title")
+    title = tab.page.title()
     assert MUNICIPALITY in title and PERIOD.dutch_label in title, title
     if name != "00_overzicht":
-        assert tab.evaluate("document.images.length") >= 2, "an ambition report has figures"
+        assert tab.page.evaluate("document.images.length") >= 2, "an ambition report has figures"
     # every link a reader can click leads to a published report and an anchor in it
-    for link in tab.evaluate("Array.from(document.links, a => a.href)"):
+    for link in tab.page.evaluate("Array.from(document.links, a => a.href)"):
         parts = urllib.parse.urlsplit(link)
         if parts.scheme != "file":
             assert parts.scheme in ("mailto",), f"link leaves the reports: {link}"
@@ -394,22 +220,39 @@ def test_report_opens_offline_with_every_figure_and_no_error(name, published, pa
 
 
 @pytest.mark.parametrize("name", REPORTS)
-def test_report_fits_a_phone_without_sideways_scrolling(name, published, page):
-    path = published / f"{name}.html"
-    url = path.as_uri()
-    tab = page(PHONE)
+def test_report_fits_a_phone_without_sideways_scrolling(name, published, visit):
+    url = (published / f"{name}.html").as_uri()
+    tab = visit(PHONE)
     tab.open(url)
     tab.screenshot(SCREENSHOTS / f"{name}_telefoon.png")  # kept also when a check below fails
     _check_loaded_offline(tab, url)
 
-    widths = tab.evaluate(
+    widths = tab.page.evaluate(
         "({inner: window.innerWidth, scroll: document.scrollingElement.scrollWidth})"
     )
     # A page wider than the phone either scrolls sideways or, on a phone, makes the browser
     # zoom out (the layout viewport grows beyond the device width): both are failures.
-    fits = widths["inner"] == PHONE["width"] and widths["scroll"] <= widths["inner"] + 1
-    too_wide = [] if fits else tab.evaluate(f"({_TOO_WIDE})({PHONE['width'] + 1})")
-    assert fits, f"{name} is wider than a {PHONE['width']} px phone {widths}: {too_wide}"
+    phone_width = PHONE["viewport"]["width"]
+    fits = widths["inner"] == phone_width and widths["scroll"] <= widths["inner"] + 1
+    too_wide = [] if fits else tab.page.evaluate(_TOO_WIDE, phone_width + 1)
+    assert fits, f"{name} is wider than a {phone_width} px phone {widths}: {too_wide}"
+
+
+def test_a_request_to_another_host_and_a_console_error_are_caught(tmp_path, visit):
+    """The checks themselves: a page that reaches out and logs an error fails them."""
+    page = tmp_path / "naar-buiten.html"
+    page.write_text(
+        "<!doctype html><title>x</title><img src='https://example.org/logo.png' alt='logo'>"
+        "<script>console.error('kapot')</script>",
+        encoding="utf-8",
+    )
+    tab = visit(DESKTOP)
+    tab.open(page.as_uri())
+    assert "https://example.org/logo.png" in tab.requests
+    assert any("example.org" in failure for failure in tab.failures), tab.failures
+    assert "console.error: kapot" in tab.console_errors
+    with pytest.raises(AssertionError, match="requests beyond the file itself"):
+        _check_loaded_offline(tab, page.as_uri())
 
 
 # The outermost elements sticking out to the right of ``limit``, outside any element that

@@ -172,3 +172,31 @@ def test_tick_formatters():
     tick = mdates.date2num(datetime.date(2025, 10, 1))
     assert fmt.dutch_month_formatter()(tick, 0) == "okt"
     assert fmt.dutch_month_formatter(year=True)(tick, 0) == "okt 2025"
+
+
+def test_babel_alone_would_round_half_to_even_and_write_a_hyphen():
+    # why formatting keeps rounding and the minus sign by hand (see its docstring)
+    from babel.numbers import format_decimal
+
+    assert format_decimal(2.5, format="#,##0", locale=fmt.LOCALE) == "2"
+    assert format_decimal(-3, format="#,##0", locale=fmt.LOCALE) == "-3"
+    assert (fmt.number(2.5), fmt.number(-3)) == ("3", "−3")
+
+
+def test_one_weekday_list_in_the_package():
+    from bibanalyse.cleaning import columns
+    from bibanalyse.demo import exports, organisation
+    from bibanalyse.indicators import visits
+
+    assert fmt.WEEKDAYS == (
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+    )
+    assert columns.WEEKDAYS is visits.WEEKDAYS is exports.WEEKDAYS is fmt.WEEKDAYS
+    assert organisation.DAY_ABBREVIATIONS is fmt.WEEKDAYS_SHORT
+    assert fmt.WEEKDAYS_SHORT == ("ma", "di", "wo", "do", "vr", "za", "zo")

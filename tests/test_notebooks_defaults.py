@@ -52,7 +52,13 @@ def executed(current_demo_data):
     assert NAMES, f"no notebooks in {NOTEBOOKS}"
     with pytest.MonkeyPatch.context() as patch:
         # the environment a developer's ``make lab`` would have: only the data folder is set
-        for variable in ("BIBANALYSE_HOME", "BIBANALYSE_REPORTS_DIR", "BIBANALYSE_KEY_FILE"):
+        unset = (
+            "BIBANALYSE_PROJECT",
+            "BIBANALYSE_HOME",
+            "BIBANALYSE_REPORTS_DIR",
+            "BIBANALYSE_KEY_FILE",
+        )
+        for variable in unset:
             patch.delenv(variable, raising=False)
         patch.delenv("BIBANALYSE_KEY", raising=False)  # a report needs no key
         patch.setenv("BIBANALYSE_DATA_DIR", str(current_demo_data.data_dir))

@@ -1,3 +1,4 @@
+import itertools
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -5,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bibanalyse.periods import Period, latest_ended
+from bibanalyse.periods import Period, latest_ended, parse_periods
 
 periods = st.builds(
     Period, st.integers(min_value=1900, max_value=2100), st.sampled_from([1, 2, None])
@@ -245,3 +246,44 @@ def test_latest_ended_has_ended_and_the_next_has_not(on):
     assert period.last_day < on
     following_half = Period(period.year, 2) if period.half == 1 else Period(period.year + 1, 1)
     assert following_half.last_day >= on
+
+
+# --- parse_periods -----------------------------------------------------------------------
+
+half_years = st.builds(Period, st.integers(min_value=1990, max_value=2100), st.sampled_from([1, 2]))
+
+
+@given(half_years, half_years)
+def test_a_range_of_half_years_runs_from_its_first_to_its_last_without_a_gap(a, b):
+    first, last = min(a, b), max(a, b)
+    found = parse_periods(f"{first}..{last}")
+    assert found[0] == first and found[-1] == last
+    assert all(now.previous() == before for before, now in itertools.pairwise(found))
+    assert len(found) == 2 * (last.year - first.year) + (last.half - first.half) + 1
+
+
+def test_a_range_of_years_and_a_range_of_one():
+    assert parse_periods(["2022..2024"]) == [Period(2022), Period(2023), Period(2024)]
+    assert parse_periods(["2025-H1..2025-H1"]) == [Period(2025, 1)]
+
+
+def test_periods_keep_their_order_and_come_once():
+    words = ["2025-H2", "2024-H2..2025-H2", "2023"]
+    assert [str(p) for p in parse_periods(words)] == ["2025-H2", "2024-H2", "2025-H1", "2023"]
+    assert parse_periods([]) == []
+
+
+@pytest.mark.parametrize(
+    ("word", "message"),
+    [
+        ("2025-H2..2025-H1", "2025-H2 comes after 2025-H1"),
+        ("2024..2025-H2", "two half years or two whole years"),
+        ("2024-H1..", "'' is not a period"),
+        ("2024-H1..2025-H3", "'2025-H3' is not a period"),
+        ("2024-H1...2025-H2", "is not a period"),
+    ],
+)
+def test_a_bad_range_is_refused_naming_the_word(word, message):
+    with pytest.raises(ValueError, match=message) as raised:
+        parse_periods([word])
+    assert repr(word) in str(raised.value)

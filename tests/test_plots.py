@@ -267,3 +267,34 @@ def test_show_displays_a_png_with_alt_text_and_closes_the_figure(monkeypatch):
     assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
     assert options["raw"] is True
     assert options["metadata"] == {"image/png": {"alt": "Leden per groep"}}
+
+
+def test_bars_keep_the_exact_okabe_ito_colours_and_label_a_missing_value():
+    # seaborn desaturates bar colours by default; the palette must come through unchanged
+    frame = pd.DataFrame({"kanaal": ["website", "krant"], "nu": [40, None], "vorig": [35, 9]})
+    fig = plots.bars(frame, "kanaal", "nu", compare="vorig", title="x", value_label="nu")
+    now, earlier = fig.axes[0].containers
+    assert {to_rgb(bar.get_facecolor()) for bar in now} == {to_rgb(plots.PALETTE["huidig"])}
+    assert {to_rgb(b.get_facecolor()) for b in earlier} == {to_rgb(plots.PALETTE["vergelijking"])}
+    assert [bar.get_width() for bar in now] == [40, 0]
+    assert {"40", "–", "35", "9"} <= set(texts(fig))
+
+
+def test_bars_refuse_one_label_for_both_series():
+    frame = pd.DataFrame({"kanaal": ["krant"], "nu": [1], "vorig": [2]})
+    with pytest.raises(ValueError, match="two different legend labels"):
+        plots.bars(
+            frame, "kanaal", "nu", compare="vorig", value_label="a", compare_label="a", title="x"
+        )
+
+
+def test_heatmap_text_takes_the_colour_that_contrasts_most_and_closed_cells_stay_empty():
+    frame = pd.DataFrame({"weekdag": [0, 0, 1], "uur": [9, 10, 9], "bezoekers": [5, 35, 100]})
+    fig = plots.heatmap_weekday_hour(frame, title="x")
+    ax = fig.axes[0]
+    colours = {text.get_text(): text.get_color() for text in ax.texts}
+    # contrast (WCAG) of white and of dark text: on 5, 1.2 and 12.8; on 100, 13.7 and 1.1;
+    # on 35 (relative luminance 0.39) 2.4 and 6.3, where seaborn's annot would put white
+    assert colours == {"5": "#262626", "35": "#262626", "100": "white"}
+    fig.draw_without_rendering()
+    assert not [line for line in ax.get_xgridlines() + ax.get_ygridlines() if line.get_visible()]

@@ -162,7 +162,8 @@ def test_cli_exit_code_1_names_the_notebook(published, tmp_path, monkeypatch, ca
     node = nbformat.read(broken, as_version=4)
     node.cells.append(nbformat.v4.new_code_cell("1 / 0"))
     nbformat.write(node, broken)
-    monkeypatch.setenv("BIBANALYSE_HOME", str(root))
+    (root / "bibanalyse.toml").touch()
+    monkeypatch.setenv("BIBANALYSE_PROJECT", str(root))
     code = main(
         [
             "run",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,15 +25,15 @@ def project(tmp_path, demo_data):
     (tmp_path / "bibanalyse.toml").write_text("[run]\nlock_timeout = 600\n")
     env = {
         **os.environ,
-        "BIBANALYSE_HOME": str(tmp_path),
+        "BIBANALYSE_PROJECT": str(tmp_path),
         "BIBANALYSE_KEY": "test-key-not-secret",
         "BIBANALYSE_DATA_DIR": str(demo_data.data_dir),
     }
 
-    def start(*args: str) -> subprocess.Popen:
+    def start(*args: str, cwd: Path | None = None) -> subprocess.Popen:
         command = [sys.executable, "-m", "bibanalyse.cli", *args]
         return subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
 
     start.root = tmp_path
@@ -83,6 +84,20 @@ def test_off_a_terminal_a_run_prints_only_its_result_and_logs_the_rest(project):
     assert "00_overzicht: done" in text and "1_leesplezier: done" in text
 
 
+def test_from_outside_the_project_a_run_publishes_every_period_of_a_range(project, tmp_path):
+    # as a job scheduler starts it: in a folder of its own, the project named by BIBANALYSE_PROJECT
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elders"
+    elsewhere.mkdir()
+    code, out, err = _finish(project("run", "--period", "2025-H1..2025-H2", cwd=elsewhere))
+    assert code == 0 and err == "", err
+    municipality = project.root / "reports" / "Heemstede"
+    assert sorted(p.name for p in municipality.iterdir() if p.is_dir()) == ["2025-H1", "2025-H2"]
+    for period in ("2025-H1", "2025-H2"):
+        assert f"Reports of {period} published in {municipality / period}" in out
+        assert (municipality / period / "00_overzicht.html").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_exclusive_lets_one_holder_in_at_a_time(tmp_path):
     lock = tmp_path / "x.lock"
     with (
@@ -96,15 +111,21 @@ def test_exclusive_lets_one_holder_in_at_a_time(tmp_path):
 
 
 def test_on_a_terminal_an_ingest_shows_progress_per_source(tmp_path):
+    import fcntl
     import pty
+    import struct
+    import termios
 
     from tests.conftest import BRANCHES
 
     raw = tmp_path / "data" / "raw" / "vestigingen"
     raw.mkdir(parents=True)
     (raw / "vestigingen.csv").write_text(BRANCHES)
-    env = {**os.environ, "BIBANALYSE_HOME": str(tmp_path), "BIBANALYSE_KEY": "k"}
+    (tmp_path / "bibanalyse.toml").touch()
+    env = {**os.environ, "BIBANALYSE_PROJECT": str(tmp_path), "BIBANALYSE_KEY": "k"}
     controller, terminal = pty.openpty()
+    # a terminal window of 24 rows of 100 columns, as a real one reports its size
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     process = subprocess.Popen(
         [sys.executable, "-m", "bibanalyse.cli", "ingest"],
         env=env,
@@ -124,5 +145,27 @@ def test_on_a_terminal_an_ingest_shows_progress_per_source(tmp_path):
         shown += chunk
     assert process.wait(timeout=60) == 0
     text = shown.decode()
-    assert "[1/14] vestigingen" in text and "[14/14] toelichting" in text
+    # tqdm's bar, redrawn in place: at its end all 14 sources done, the last one named
+    assert re.search(r"ingest: 100%\|█+\| 14/14 \[.*toelichting\]", text), text
     assert "total" in text  # the per-file table, shown on a terminal only
+    (log,) = (tmp_path / "logs").glob("*-ingest-*.log")
+    assert "[1/14] vestigingen" in log.read_text() and "[14/14] toelichting" in log.read_text()
+
+
+def test_off_a_terminal_an_ingest_shows_no_progress_and_logs_it(tmp_path):
+    from tests.conftest import BRANCHES
+
+    raw = tmp_path / "data" / "raw" / "vestigingen"
+    raw.mkdir(parents=True)
+    (raw / "vestigingen.csv").write_text(BRANCHES)
+    (tmp_path / "bibanalyse.toml").touch()
+    env = {**os.environ, "BIBANALYSE_PROJECT": str(tmp_path), "BIBANALYSE_KEY": "k"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bibanalyse.cli", "ingest"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    assert (
+        done.stdout.startswith("Processed data written to") and len(done.stdout.splitlines()) == 1
+    )
+    (log,) = (tmp_path / "logs").glob("*-ingest-*.log")
+    assert "[14/14] toelichting" in log.read_text()

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from bibanalyse.formatting import WEEKDAYS
 from bibanalyse.privacy import pseudonymise
 from bibanalyse.reading import encoded_text, recoded, text_categorical
 from bibanalyse.sources import normalise_header
@@ -34,7 +35,6 @@ _AGE_BAND = re.compile(r"(\d{1,3})\s*(?:-\s*(\d{1,3})|\+)(?:\s*jaar)?")
 
 ACTIONS = {"1": "uitlening", "2": "inname", "3": "verlenging"}
 CHANNELS = {"s": "selfservice", "b": "balie", "i": "internet"}
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 @dataclass(frozen=True)

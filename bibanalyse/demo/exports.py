@@ -58,6 +58,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bibanalyse.formatting import WEEKDAYS
+
 from .circulation import SOURCES, Circulation
 from .collection import MATERIALS, SHELF_MATERIAL, SHELVES, Collection
 from .formats import (
@@ -77,7 +79,7 @@ from .formats import (
 )
 from .members import SUBSCRIPTIONS, Members
 from .mess import Spoiler
-from .opening import WEEKDAYS, Closure, HoursSet
+from .opening import Closure, HoursSet
 from .organisation import BRANCH_NAMES, BRANCHES, UNKNOWN_BRANCH
 from .partners import Partner
 from .window import Window, add_months

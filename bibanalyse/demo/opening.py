@@ -19,7 +19,6 @@ import numpy as np
 from .organisation import BRANCH_NAMES, PROFILES, Hours
 from .window import Window, random_stream
 
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 CLOSED = -1
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bibanalyse.formatting import WEEKDAYS_SHORT as DAY_ABBREVIATIONS
+
 BRANCHES: dict[str, str] = {
     "Haarlem Centrum": "Haarlem",
     "Haarlem Noord": "Haarlem",
@@ -43,7 +45,6 @@ NEIGHBOURS: dict[str, str] = {
 }
 
 Hours = dict[int, tuple[str, str]]  # weekday (0 = maandag) -> (open, sluit)
-DAY_ABBREVIATIONS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
 
 def weekly_hours(schedule: str) -> Hours:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from bibanalyse.formatting import WEEKDAYS
 from bibanalyse.indicators._common import (
     as_day,
     check_columns,
@@ -29,9 +30,6 @@ from bibanalyse.indicators._common import (
 
 if TYPE_CHECKING:
     from bibanalyse.periods import Period
-
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-"""Weekday names by number, as in ``openingstijden.weekdag`` (0 = maandag)."""
 
 _SLOT_KEYS = ["vestiging", "datum", "uur"]
 _REST = -1  # the collapsed cell or stratum of a branch's thinly counted weekdays
