@@ -61,6 +61,7 @@ CHROMIUM_FLAGS = [
 REPORTS = ["00_overzicht"] + [a.slug for a in agreement_for(MUNICIPALITY, PERIOD).ambitions]
 REPORTS.append("rapportage_Heemstede_2025-H2")  # every report in one document, checked alike
 
+
 @dataclass
 class Visit:
     """One report opened in a tab, with what the tab requested and complained about."""
