@@ -180,12 +180,15 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
     staging.mkdir(parents=True)
     log.info("run of %s %s: %d notebooks", municipality, period, len(notebooks))
     try:
-        runs = _execute_all(notebooks, staging, parameters, settings, workers)
+        # the tables need no notebook: they are made meanwhile, in this process
+        with ThreadPoolExecutor(max_workers=1) as side:
+            tables = side.submit(_write_tables, staging, settings, period, municipality)
+            runs = _execute_all(notebooks, staging, parameters, settings, workers)
+        tables.result()
         _write_combined(staging, municipality, period, runs)
-        _write_tables(staging, settings, period, municipality)
         _write_manifest(staging, settings, parameters, runs, started)
-    except NotebookFailed:
-        raise
+    except _NotebooksFailed as failure:
+        _keep_failed(staging, failure.first)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -245,14 +248,24 @@ def _execute_all(notebooks, staging, parameters, settings, workers) -> list[Note
         ]
         errors = [future.exception() for future in futures]
     if failures := [error for error in errors if error is not None]:
-        failed = staging.with_name(staging.name.split(".staging")[0][1:] + FAILED_SUFFIX)
-        shutil.rmtree(failed, ignore_errors=True)
-        os.rename(staging, failed)
-        first = failures[0]
-        if isinstance(first, _CellError):
-            raise NotebookFailed(first.notebook, first.detail, failed / first.notebook) from first
-        raise first
+        raise _NotebooksFailed(failures[0])
     return [future.result() for future in futures]
+
+
+class _NotebooksFailed(Exception):
+    def __init__(self, first: BaseException) -> None:
+        super().__init__(str(first))
+        self.first = first
+
+
+def _keep_failed(staging: Path, first: BaseException) -> None:
+    """Keep the executed notebooks of a failed run in ``<periode>.failed/`` and raise."""
+    failed = staging.with_name(staging.name.split(".staging")[0][1:] + FAILED_SUFFIX)
+    shutil.rmtree(failed, ignore_errors=True)
+    os.rename(staging, failed)
+    if isinstance(first, _CellError):
+        raise NotebookFailed(first.notebook, first.detail, failed / first.notebook) from first
+    raise first
 
 
 class _CellError(Exception):
