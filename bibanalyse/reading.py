@@ -40,9 +40,6 @@ _LINE_BLOCK = 1 << 22  # bytes of a text file searched for line ends at a time
 _ENCODED_TEXT = pa.dictionary(pa.int32(), pa.large_string())
 # The smallest whole number whose text has k characters (a missing text: none, -1).
 _SMALLEST_OF_LENGTH = np.array([-1, 0, *(10 ** np.arange(1, 19))], dtype=np.int64)
-# A categorical type of texts known to be distinct (as encoding makes them): pandas' own
-# check hashes every text again, a tenth of a second for a file's item numbers.
-_DISTINCT = getattr(pd.CategoricalDtype, "_from_fastpath", pd.CategoricalDtype)
 Contents = bytes | mmap.mmap  # a file's bytes: mapped (see _mapped), or copied when re-encoded
 # Kinds of column that may hold about as many texts as rows (identifiers, personal data):
 # read as text, encoded after (as numbers where they are, see _numbers_encoded). Arrow
@@ -81,7 +78,7 @@ def in_parallel(function: Callable, items: Iterable) -> list:
 def text_categorical(codes: np.ndarray, categories: pa.Array) -> pd.Categorical:
     """Rows of text as a categorical: ``codes`` number the distinct texts ``categories``
     (held by Arrow, as text also when there are none), -1 where missing."""
-    dtype = _DISTINCT(pd.Index(categories.to_pandas(), dtype="str"), False)
+    dtype = pd.CategoricalDtype(pd.Index(categories.to_pandas(), dtype="str"), ordered=False)
     return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
