@@ -13,6 +13,7 @@ hold the same data. How the Parquet files are cut into row groups and pages may 
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -68,19 +69,28 @@ def _first_difference(old: pa.ChunkedArray, new: pa.ChunkedArray) -> int:
 
 
 def content_digests(folder: Path) -> dict[str, str]:
-    """A fingerprint per data file: of a table its schema and its rows as text (so not of
-    how the file is cut into row groups); of a CSV its bytes. Meant for small folders."""
+    """A fingerprint per data file: of a table its schema, its pandas metadata (without the
+    libraries' versions) and its rows as text (so not of how the file is cut into row
+    groups); of a CSV its bytes. Meant for small folders."""
     digests = {}
     for name in processed_files(folder):
         path = folder / name
         if name.endswith(".parquet"):
             table = pq.read_table(path)
-            text = str(table.schema) + str(table.schema.metadata)
+            text = str(table.schema.remove_metadata()) + _pandas_metadata(table.schema)
             content = text.encode() + table.to_pandas().to_csv(index=False).encode()
         else:
             content = path.read_bytes()
         digests[name] = hashlib.sha256(content).hexdigest()[:16]
     return digests
+
+
+def _pandas_metadata(schema: pa.Schema) -> str:
+    """The pandas metadata of ``schema`` without the versions of the libraries that wrote it."""
+    metadata = json.loads((schema.metadata or {}).get(b"pandas", b"{}"))
+    for versions in ("creator", "pandas_version"):
+        metadata.pop(versions, None)
+    return json.dumps(metadata, sort_keys=True)
 
 
 def main(argv: list[str]) -> int:
