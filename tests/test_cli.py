@@ -55,4 +55,3 @@ def test_unknown_municipality_exits_2(with_branches, capsys):
     _ingested(with_branches)
     assert main(["indicators", "--period", "2025-H1", "--municipality", "Lisse"]) == 2
     assert "Lisse" in capsys.readouterr().err
-

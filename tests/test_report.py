@@ -4,9 +4,12 @@ table would give them."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from bibanalyse.indicators import compute_indicators
 from bibanalyse.report import Report
+
+pytestmark = pytest.mark.slow  # computes the demo data's reports
 
 
 def test_an_ambition_computes_only_its_goals_and_the_same_rows_as_the_whole_table(demo_data):

@@ -19,6 +19,8 @@ from bibanalyse.export import MAX_HTML_BYTES
 from bibanalyse.periods import Period
 from bibanalyse.runner import NotebookFailed, report_notebooks, run_period
 
+pytestmark = pytest.mark.slow
+
 PERIOD = Period.parse("2025-H2")
 
 
