@@ -154,16 +154,16 @@ def _ingest_source(source: Source, raw_dir: Path, context: Context, staging: Pat
     """Read and clean a source's files, put their kept rows together, leave out the
     duplicates, sort, write; returns the source's file reports."""
     paths = _raw_files(raw_dir / source.name)
-    cleaned = [_cleaned(path, source, context, path.relative_to(raw_dir)) for path in paths]
+    cleaned = [
+        _cleaned(path, source, context, path.relative_to(raw_dir).as_posix()) for path in paths
+    ]
     parts = cleaned or [_cleaned(None, source, context, "")]  # no files: no rows, its columns
     table = _one_chunk_each(pa.concat_tables([part.table for part in parts]))
     for part in parts:
         part.table = None  # only the table of all files is held from here on
     files = np.repeat(np.arange(len(cleaned)), [part.kept for part in cleaned])
     duplicate = find_duplicates(_row_codes(table), files)
-    table = table.filter(pa.array(~duplicate))
-    if by := ORDER_BY.get(source.name):
-        table = table.sort_by([(name, "ascending") for name in by])  # a stable sort
+    table = table.take(_kept_in_order(table, ~duplicate, ORDER_BY.get(source.name, [])))
     _write_parquet(table, parts[0].schema, staging / f"{source.name}.parquet")
     rejected = pd.concat([part.rejected for part in parts], ignore_index=True)
     if len(rejected):
@@ -197,7 +197,7 @@ class _Cleaned:
     schema: pa.Schema
 
 
-def _cleaned(path: Path | None, source: Source, context: Context, file: Path | str) -> _Cleaned:
+def _cleaned(path: Path | None, source: Source, context: Context, file: str) -> _Cleaned:
     """One raw file read and cleaned (``path`` None: a source without files, no rows). Its
     kept rows lose their file and line: only rejected rows keep those."""
     if path is None:
@@ -205,7 +205,7 @@ def _cleaned(path: Path | None, source: Source, context: Context, file: Path | s
         raw = RawTable(Path(), frame, pd.array([], dtype="Int64"))
     else:
         raw = read_raw(path, source)
-    cleaned = clean_file(raw, source, context, Path(file).as_posix() if file else "")
+    cleaned = clean_file(raw, source, context, file)
     kept = cleaned.kept.drop(columns=[FILE, LINE])
     return _Cleaned(
         file=cleaned.file,
@@ -233,6 +233,16 @@ def _as_table(frame: pd.DataFrame) -> pa.Table:
             metadata=table.schema.metadata,
         )
     )
+
+
+def _kept_in_order(table: pa.Table, keep: np.ndarray, by: list[str]) -> np.ndarray:
+    """The positions of the rows of ``table`` that ``keep`` holds, in the stable order of the
+    columns ``by`` (as they are without ``by``): one take then makes the table written."""
+    kept = np.flatnonzero(keep)
+    if not by:
+        return kept
+    keys = table.select(by).take(kept)
+    return kept[pc.sort_indices(keys, [(name, "ascending") for name in by]).to_numpy()]
 
 
 def _one_chunk_each(table: pa.Table) -> pa.Table:
