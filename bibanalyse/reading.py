@@ -113,10 +113,8 @@ def _read_text(path: Path, source: Source) -> RawTable:
     malformed: list[str] = []
     types = {column.name: _text_type(column) for column in source.columns}
     body = _Body(data, body_start, header_index + 2, crlf)
-    with ThreadPoolExecutor(max_workers=1) as counter:  # the lines counted while parsing
-        line_count = counter.submit(body.line_count)
-        frame, empty = _to_frame(_parse(data, body_start, delimiter, names, types, malformed))
-        return _with_line_numbers(path, body, frame, empty, malformed, line_count.result())
+    frame, empty = _to_frame(_parse(data, body_start, delimiter, names, types, malformed))
+    return _with_line_numbers(path, body, frame, empty, malformed)
 
 
 def _text_type(column: Column) -> pa.DataType:
@@ -391,18 +389,17 @@ class _Body:
     @staticmethod
     def _newline_blocks(body: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
         """Where ``body`` holds a newline, a block at a time: each block's offset and mask
-        (no mask as large as the file; NumPy works without holding Python's lock)."""
+        (no mask as large as the file)."""
         for at in range(0, len(body), _LINE_BLOCK):
             yield at, body[at : at + _LINE_BLOCK] == ord("\n")
 
 
-def _with_line_numbers(path, body: _Body, frame, empty, malformed, line_count) -> RawTable:
-    """The rows with their line numbers (``line_count``: the body's, see
-    ``_Body.line_count``); blank and delimiter-only lines are left out.
+def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
+    """The rows with their line numbers; blank and delimiter-only lines are left out.
 
     Lines are exact unless a quoted value spans lines, then they are missing.
     """
-    if not malformed and line_count == len(frame):  # each line a row: no search
+    if not malformed and body.line_count() == len(frame):  # each line a row: no search
         lines = _numbered(body.first_number, len(frame))
         return _without_empty_rows(path, frame, lines, empty, [], [], 0)
     data, body_start = body.data, body.start
