@@ -27,9 +27,7 @@ def processed_files(folder: Path) -> list[str]:
     return sorted(
         path.relative_to(folder).as_posix()
         for path in folder.rglob("*")
-        if path.is_file()
-        and not path.name.startswith(".")
-        and path.suffix in {".parquet", ".csv"}
+        if path.is_file() and not path.name.startswith(".") and path.suffix in {".parquet", ".csv"}
     )
 
 
