@@ -1,11 +1,41 @@
-"""Writing files and folders so that a reader never sees half of them."""
+"""Writing files and folders so that a reader never sees half of them, and so that a write
+that fails (a full disk, no permission) says which file it was."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+
+class WriteError(OSError):
+    """A file could not be written; the message names it."""
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Name ``path`` in the error when writing it in this block fails: an ``OSError`` from
+    the writer (which often names no file, as pyarrow's and ``file.write``'s do) becomes a
+    ``WriteError`` saying what could not be written and why.
+
+    >>> with writing(Path("report.csv")):
+    ...     raise OSError(28, "No space left on device")
+    Traceback (most recent call last):
+    ...
+    bibanalyse.files.WriteError: cannot write report.csv: No space left on device
+    """
+    try:
+        yield
+    except WriteError:
+        raise
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        failure = WriteError(f"cannot write {path}: {reason}")
+        failure.errno = error.errno
+        raise failure from error
 
 
 def publish_folder(staging: Path, target: Path) -> None:
@@ -21,18 +51,20 @@ def publish_folder(staging: Path, target: Path) -> None:
 
 
 def write_atomically(path: Path, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``data`` to ``path`` through a temporary file in the same folder; a failure
+    names ``path`` and leaves it as it was."""
     content = data.encode("utf-8") if isinstance(data, str) else data
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(descriptor, 0o666 & ~_umask())  # as open() would, not mkstemp's 0600
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            os.fchmod(descriptor, 0o666 & ~_umask())  # as open() would, not mkstemp's 0600
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(content)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     return path
 
 

@@ -29,6 +29,7 @@ from bibanalyse.cleaning import FILE, LINE, REASON, clean_file
 from bibanalyse.cleaning.columns import Context
 from bibanalyse.cleaning.narratives import read_narrative
 from bibanalyse.config import Settings
+from bibanalyse.csvwriter import write_csv
 from bibanalyse.files import publish_folder
 from bibanalyse.locks import exclusive
 from bibanalyse.privacy import load_key
@@ -122,7 +123,7 @@ def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) ->
         reports += _ingest_source(source, raw_dir, context, staging)
     progress(NARRATIVES, total, total)
     reports += _ingest_narratives(raw_dir / NARRATIVES, context, staging)
-    _write_csv(pd.DataFrame([asdict(report) for report in reports]), staging / REPORT_FILE)
+    write_csv(pd.DataFrame([asdict(report) for report in reports]), staging / REPORT_FILE)
     return reports
 
 
@@ -167,7 +168,7 @@ def _ingest_source(source: Source, raw_dir: Path, context: Context, staging: Pat
     _write_parquet(table, parts[0].schema, staging / f"{source.name}.parquet")
     rejected = pd.concat([part.rejected for part in parts], ignore_index=True)
     if len(rejected):
-        _write_csv(rejected, staging / REJECTED_DIR / f"{source.name}.csv")
+        write_csv(rejected, staging / REJECTED_DIR / f"{source.name}.csv")
     duplicates = np.bincount(files[duplicate], minlength=len(cleaned))
     return [
         FileReport(
@@ -448,9 +449,5 @@ def _ingest_narratives(folder: Path, context: Context, staging: Path) -> list[Fi
     table = pa.Table.from_pandas(narratives, preserve_index=False)
     _write_parquet(table, table.schema, staging / f"{NARRATIVES}.parquet")
     if rejected:
-        _write_csv(pd.DataFrame(rejected), staging / REJECTED_DIR / f"{NARRATIVES}.csv")
+        write_csv(pd.DataFrame(rejected), staging / REJECTED_DIR / f"{NARRATIVES}.csv")
     return reports
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")

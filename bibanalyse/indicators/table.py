@@ -18,6 +18,7 @@ import pandas as pd
 
 from bibanalyse.agreements import Agreement, Goal, agreement_for
 from bibanalyse.config import DEFAULT_CLASS_SIZE, Settings
+from bibanalyse.csvwriter import csv_text
 from bibanalyse.files import write_atomically
 from bibanalyse.indicators import context
 from bibanalyse.indicators._common import check_class_size
@@ -227,8 +228,9 @@ def with_columns(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def indicator_csv(table: pd.DataFrame) -> str:
-    """The indicator table as CSV text: comma, ``.`` decimal, whole numbers without ``.0``."""
-    return table.to_csv(index=False, float_format="%.12g", lineterminator="\n")
+    """The indicator table as CSV text: comma, ``.`` decimal, whole numbers without ``.0``;
+    no text cell that a spreadsheet would run as a formula (see ``bibanalyse.csvwriter``)."""
+    return csv_text(table, float_format="%.12g")
 
 
 def write_indicator_table(
