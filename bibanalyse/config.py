@@ -11,10 +11,13 @@ settings file.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
 SETTINGS_FILE = "bibanalyse.toml"
 PROJECT_ENV = "BIBANALYSE_PROJECT"
@@ -27,6 +30,56 @@ DEFAULT_CLASS_SIZE = 23
 
 class ProjectNotFound(ValueError):
     """No project folder could be found or the one named is not a project."""
+
+
+def _frozen(per_row: dict[str, dict[str, int]]) -> Mapping[str, Mapping[str, int]]:
+    return MappingProxyType({name: MappingProxyType(dict(c)) for name, c in per_row.items()})
+
+
+PER_ROW_BOUNDS = _frozen(
+    {
+        "activiteiten": {"aantal_deelnemers": 5_000, "aantal_klassen": 50},
+        "bezoekerstellingen": {
+            "bezoekers": 2_000,
+            "bezette_werkplekken": 500,
+            "beschikbare_werkplekken": 500,
+        },
+        "communicatie": {"bereik": 10_000_000},
+        "digitaal": {"gebruik": 1_000_000},
+        "bevolking": {"aantal": 10_000_000},
+    }
+)
+"""The largest plausible count in one row, per source and column (the data contract's
+defaults); ``[bounds]`` in ``bibanalyse.toml`` overrides them."""
+EARLIEST_DATE = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Plausible values: a row outside them is rejected with the bound it breaks.
+
+    ``per_row``: per source and column, the largest count one row may hold; ``earliest_date``:
+    no event date before it (nor after the day of the ingest). See ``docs/plausibility.md``.
+    """
+
+    per_row: Mapping[str, Mapping[str, int]] = field(default_factory=lambda: PER_ROW_BOUNDS)
+    earliest_date: dt.date = EARLIEST_DATE
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """What a raw file may hold before it is read (see ``docs/plausibility.md``).
+
+    ``field_bytes``: the longest field; a row with a longer one is rejected, without it.
+    ``workbook_part_bytes``: the largest declared unpacked size of a part of an ``.xlsx``
+    (a full sheet of 1,048,576 rows of the widest export is about 0.6 GB);
+    ``workbook_ratio``: the largest ratio of a part's unpacked to its packed size, as
+    Apache POI's 1:100. A workbook past either is refused before anything is unpacked.
+    """
+
+    field_bytes: int = 64 * 1024
+    workbook_part_bytes: int = 2 * 1024**3
+    workbook_ratio: int = 100
 
 
 @dataclass(frozen=True)
@@ -52,6 +105,8 @@ class Settings:
     cell_timeout: int = 600
     lock_timeout: int = 900
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    bounds: Bounds = field(default_factory=Bounds)
+    file_limits: FileLimits = field(default_factory=FileLimits)
 
     @property
     def raw_dir(self) -> Path:
@@ -138,7 +193,53 @@ def load_settings(
         cell_timeout=int(run.get("cell_timeout", 600)),
         lock_timeout=int(run.get("lock_timeout", 900)),
         smtp=SmtpSettings(**values.get("smtp", {})),
+        bounds=_bounds(values.get("bounds", {}), root / SETTINGS_FILE),
+        file_limits=_file_limits(values.get("limits", {}), root / SETTINGS_FILE),
     )
+
+
+def _bounds(values: dict, path: Path) -> Bounds:
+    """The bounds of ``[bounds]``: the defaults, with those named there instead."""
+    from bibanalyse.sources import SOURCES
+
+    values = dict(values)
+    earliest = values.pop("earliest_date", EARLIEST_DATE)
+    if not isinstance(earliest, dt.date) or isinstance(earliest, dt.datetime):
+        raise ValueError(f"{path}: bounds.earliest_date must be a date such as 2000-01-01")
+    per_row = {source: dict(columns) for source, columns in PER_ROW_BOUNDS.items()}
+    for source, columns in values.items():
+        if source not in SOURCES or not isinstance(columns, dict):
+            raise ValueError(
+                f"{path}: [bounds] has no {source!r}: it takes earliest_date and counts "
+                f"per source, such as activiteiten.aantal_deelnemers = 5000"
+            )
+        counts = {c.name for c in SOURCES[source].columns if c.kind in ("count", "number")}
+        for column, bound in columns.items():
+            key = f"bounds.{source}.{column}"
+            if column not in counts:
+                raise ValueError(
+                    f"{path}: {key}: {source} has no count column {column!r}; "
+                    f"its counts are {', '.join(sorted(counts))}"
+                )
+            per_row.setdefault(source, {})[column] = _positive(bound, key, path)
+    return Bounds(_frozen(per_row), earliest)
+
+
+def _file_limits(values: dict, path: Path) -> FileLimits:
+    known = FileLimits()
+    if unknown := sorted(set(values) - set(vars(known))):
+        raise ValueError(
+            f"{path}: [limits] has no {', '.join(unknown)}; it takes {', '.join(vars(known))}"
+        )
+    return FileLimits(
+        **{name: _positive(value, f"limits.{name}", path) for name, value in values.items()}
+    )
+
+
+def _positive(value: object, key: str, path: Path) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{path}: {key} must be a whole number above 0, got {value!r}")
+    return value
 
 
 def _read_settings_file(path: Path) -> dict:

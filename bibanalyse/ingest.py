@@ -13,10 +13,11 @@ duplicates, sort, write one Parquet file.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -78,19 +79,23 @@ class FileReport:
 Progress = Callable[[str, int, int], None]  # (source, number, of)
 
 
-def ingest(settings: Settings, *, progress: Progress | None = None) -> list[FileReport]:
+def ingest(
+    settings: Settings, *, progress: Progress | None = None, today: dt.date | None = None
+) -> list[FileReport]:
     """Read, clean and write every source; returns the report per raw file. One ingest of
-    a data folder at a time: another waits for it (see ``locks.exclusive``)."""
+    a data folder at a time: another waits for it (see ``locks.exclusive``). ``today``, the
+    day of the ingest (default: today), bounds the event dates (see ``Bounds``)."""
     key = load_key(settings)
     raw_dir = settings.raw_dir
     if not raw_dir.is_dir():
         raise UnreadableFileError(f"{raw_dir}: no raw data folder (run `bibanalyse demo`?)")
+    context = Context({}, {}, key, settings.bounds, today or dt.date.today())
     lock = settings.data_dir / INGEST_LOCK
     with exclusive(lock, timeout=settings.lock_timeout, what="an ingest of this data"):
-        return _ingest_staged(settings, key, progress or (lambda *_: None))
+        return _ingest_staged(settings, context, progress or (lambda *_: None))
 
 
-def _ingest_staged(settings: Settings, key: bytes, progress: Progress) -> list[FileReport]:
+def _ingest_staged(settings: Settings, context: Context, progress: Progress) -> list[FileReport]:
     """The ingest, built in a staging folder that replaces processed/ when complete. The
     staging folders of ingests that were killed are removed first (one ingest at a time
     holds the lock, so none of them is in use)."""
@@ -98,7 +103,7 @@ def _ingest_staged(settings: Settings, key: bytes, progress: Progress) -> list[F
         shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=settings.data_dir))
     try:
-        reports = _ingest_all(settings.raw_dir, staging, key, progress)
+        reports = _ingest_all(settings.raw_dir, staging, context, progress)
         publish_folder(staging, settings.processed_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -106,9 +111,10 @@ def _ingest_staged(settings: Settings, key: bytes, progress: Progress) -> list[F
     return reports
 
 
-def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) -> list:
+def _ingest_all(raw_dir: Path, staging: Path, context: Context, progress: Progress) -> list:
     """Every source in the contract's order, the branches first: the others are checked
-    against them. Then the narratives, and the report of every file."""
+    against them (``context`` gains their names). Then the narratives, and the report of
+    every file."""
     (staging / REJECTED_DIR).mkdir()
     branches = SOURCES["vestigingen"]
     if not _raw_files(raw_dir / branches.name):
@@ -116,8 +122,8 @@ def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) ->
     others = [source for source in SOURCES.values() if source is not branches]
     total = len(SOURCES) + 1
     progress(branches.name, 1, total)
-    reports = _ingest_source(branches, raw_dir, Context({}, {}, key), staging)
-    context = _reference_context(staging / f"{branches.name}.parquet", key)
+    reports = _ingest_source(branches, raw_dir, context, staging)
+    context = _with_references(context, staging / f"{branches.name}.parquet")
     for number, source in enumerate(others, start=2):
         progress(source.name, number, total)
         reports += _ingest_source(source, raw_dir, context, staging)
@@ -127,14 +133,15 @@ def _ingest_all(raw_dir: Path, staging: Path, key: bytes, progress: Progress) ->
     return reports
 
 
-def _reference_context(branches_file: Path, key: bytes) -> Context:
-    """What the other sources are checked against: the branches and municipalities (by
-    their names as compared, see ``normalise_header``) of the processed branches."""
+def _with_references(context: Context, branches_file: Path) -> Context:
+    """``context`` with what the other sources are checked against: the branches and
+    municipalities (by their names as compared, see ``normalise_header``) of the processed
+    branches."""
     frame = pd.read_parquet(branches_file)
-    return Context(
+    return replace(
+        context,
         branches={normalise_header(b): b for b in frame["vestiging"]},
         municipalities={normalise_header(m): m for m in frame["gemeente"]},
-        key=key,
     )
 
 

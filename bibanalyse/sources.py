@@ -25,6 +25,7 @@ class Source:
     name: str
     columns: tuple[Column, ...]
     reference: bool = False  # read before the others: they are checked against it
+    event_date: str | None = None  # the column dating each row's event: not in the future
 
     @property
     def required(self) -> tuple[Column, ...]:
@@ -82,6 +83,7 @@ SOURCES: dict[str, Source] = {
                 _req("lener", "member", "Lenersnummer"),
                 _col("abonnement", "text", "Abonnement"),
             ),
+            event_date="datum",
         ),
         Source(
             "abonnementen",
@@ -124,6 +126,7 @@ SOURCES: dict[str, Source] = {
                 _col("aantal_klassen", "count", "Aantal klassen"),
                 _req("vestiging", "branch", "Vestiging"),
             ),
+            event_date="datum",
         ),
         Source(
             "bezoekerstellingen",
@@ -135,6 +138,7 @@ SOURCES: dict[str, Source] = {
                 _col("bezette_werkplekken", "number", "Bezette werkplekken"),
                 _col("beschikbare_werkplekken", "count", "Beschikbare werkplekken"),
             ),
+            event_date="datum",
         ),
         Source(
             "ido",
@@ -146,6 +150,7 @@ SOURCES: dict[str, Source] = {
                 _col("soort_vraag", "text", "Soort vraag"),
                 _col("doorverwezen_naar", "text", "Doorverwezen naar"),
             ),
+            event_date="datum",
         ),
         Source(
             "communicatie",
@@ -157,6 +162,7 @@ SOURCES: dict[str, Source] = {
                 _col("prestatieafspraken", "goals", "Prestatieafspraak", "Prestatieafspraken"),
                 _col("bereik", "count", "Bereik"),
             ),
+            event_date="datum",
         ),
         Source(
             "partners",
@@ -195,6 +201,7 @@ SOURCES: dict[str, Source] = {
                 _req("dienst", "text", "Dienst"),
                 _req("gebruik", "count", "Gebruik"),
             ),
+            event_date="maand",
         ),
         Source(
             "bevolking",

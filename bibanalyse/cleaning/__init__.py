@@ -17,6 +17,7 @@ import pandera.pandas as pa
 from bibanalyse.cleaning.collection import add_youth_flag
 from bibanalyse.cleaning.columns import PARSERS, Context, Parsed, as_categorical
 from bibanalyse.cleaning.loans import add_moment_and_youth
+from bibanalyse.cleaning.plausibility import implausible
 from bibanalyse.cleaning.subscriptions import add_youth_subscription_flag
 from bibanalyse.reading import RawTable, in_parallel, missing_text
 from bibanalyse.schemas import CLEAN_MODELS, raw_schema
@@ -85,6 +86,8 @@ def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> Cl
     problems = _Problems(len(raw.frame))
     results = _parse(raw.frame, source, context, problems)
     typed = pd.DataFrame({name: result.values for name, result in results.items()}, copy=False)
+    for positions, messages in implausible(typed, source, context.bounds, context.today):
+        problems.add(positions, messages)
     typed = DERIVATIONS.get(source.name, lambda frame: frame)(typed)
     failing, messages = _check_model(typed, ~problems.mask(), source.name)
     problems.add(failing, messages)

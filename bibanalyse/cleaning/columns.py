@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from bibanalyse.config import Bounds
 from bibanalyse.formatting import WEEKDAYS
 from bibanalyse.privacy import pseudonymise
 from bibanalyse.reading import encoded_text, recoded, text_categorical
@@ -39,12 +40,15 @@ CHANNELS = {"s": "selfservice", "b": "balie", "i": "internet"}
 
 @dataclass(frozen=True)
 class Context:
-    """What parsing needs beyond the text: the reference names and the key; and the
-    pseudonyms made so far with it, so that a member in several files is hashed once."""
+    """What parsing needs beyond the text: the reference names, the key, the plausible
+    values and the day of the ingest; and the pseudonyms made so far with the key, so that a
+    member in several files is hashed once."""
 
     branches: dict[str, str]  # normalised name -> name as in vestigingen
     municipalities: dict[str, str]
     key: bytes
+    bounds: Bounds = field(default_factory=Bounds)
+    today: dt.date = field(default_factory=dt.date.today)
     pseudonyms: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
