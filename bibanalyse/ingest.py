@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from bibanalyse.cleaning import FILE, LINE, REASON, clean_file
 from bibanalyse.cleaning.columns import Context
 from bibanalyse.cleaning.narratives import read_narrative
-from bibanalyse.config import Settings
+from bibanalyse.config import FileLimits, Settings
 from bibanalyse.csvwriter import write_csv
 from bibanalyse.files import publish_folder
 from bibanalyse.locks import exclusive
@@ -103,7 +103,7 @@ def _ingest_staged(settings: Settings, context: Context, progress: Progress) -> 
         shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=settings.data_dir))
     try:
-        reports = _ingest_all(settings.raw_dir, staging, context, progress)
+        reports = _ingest_all(settings, staging, context, progress)
         publish_folder(staging, settings.processed_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -111,10 +111,11 @@ def _ingest_staged(settings: Settings, context: Context, progress: Progress) -> 
     return reports
 
 
-def _ingest_all(raw_dir: Path, staging: Path, context: Context, progress: Progress) -> list:
+def _ingest_all(settings: Settings, staging: Path, context: Context, progress: Progress) -> list:
     """Every source in the contract's order, the branches first: the others are checked
     against them (``context`` gains their names). Then the narratives, and the report of
     every file."""
+    raw_dir, limits = settings.raw_dir, settings.file_limits
     (staging / REJECTED_DIR).mkdir()
     branches = SOURCES["vestigingen"]
     if not _raw_files(raw_dir / branches.name):
@@ -122,11 +123,11 @@ def _ingest_all(raw_dir: Path, staging: Path, context: Context, progress: Progre
     others = [source for source in SOURCES.values() if source is not branches]
     total = len(SOURCES) + 1
     progress(branches.name, 1, total)
-    reports = _ingest_source(branches, raw_dir, context, staging)
+    reports = _ingest_source(branches, raw_dir, context, staging, limits)
     context = _with_references(context, staging / f"{branches.name}.parquet")
     for number, source in enumerate(others, start=2):
         progress(source.name, number, total)
-        reports += _ingest_source(source, raw_dir, context, staging)
+        reports += _ingest_source(source, raw_dir, context, staging, limits)
     progress(NARRATIVES, total, total)
     reports += _ingest_narratives(raw_dir / NARRATIVES, context, staging)
     write_csv(pd.DataFrame([asdict(report) for report in reports]), staging / REPORT_FILE)
@@ -158,14 +159,17 @@ def _raw_files(folder: Path) -> list[Path]:
     )
 
 
-def _ingest_source(source: Source, raw_dir: Path, context: Context, staging: Path) -> list:
+def _ingest_source(
+    source: Source, raw_dir: Path, context: Context, staging: Path, limits: FileLimits
+) -> list:
     """Read and clean a source's files, put their kept rows together, leave out the
     duplicates, sort, write; returns the source's file reports."""
     paths = _raw_files(raw_dir / source.name)
     cleaned = [
-        _cleaned(path, source, context, path.relative_to(raw_dir).as_posix()) for path in paths
+        _cleaned(path, source, context, path.relative_to(raw_dir).as_posix(), limits)
+        for path in paths
     ]
-    parts = cleaned or [_cleaned(None, source, context, "")]  # no files: no rows, its columns
+    parts = cleaned or [_cleaned(None, source, context, "", limits)]  # no files: no rows
     table = _one_chunk_each(pa.concat_tables([part.table for part in parts]))
     for part in parts:
         part.table = None  # only the table of all files is held from here on
@@ -205,14 +209,14 @@ class _Cleaned:
     schema: pa.Schema
 
 
-def _cleaned(path: Path | None, source: Source, context: Context, file: str) -> _Cleaned:
-    """One raw file read and cleaned (``path`` None: a source without files, no rows). Its
-    kept rows lose their file and line: only rejected rows keep those."""
+def _cleaned(path: Path | None, source: Source, context: Context, file: str, limits) -> _Cleaned:
+    """One raw file read within ``limits`` and cleaned (``path`` None: a source without
+    files, no rows). Its kept rows lose their file and line: only rejected rows keep those."""
     if path is None:
         frame = pd.DataFrame({column.name: missing_text(0) for column in source.columns})
         raw = RawTable(Path(), frame, pd.array([], dtype="Int64"))
     else:
-        raw = read_raw(path, source)
+        raw = read_raw(path, source, limits)
     cleaned = clean_file(raw, source, context, file)
     kept = cleaned.kept.drop(columns=[FILE, LINE])
     return _Cleaned(

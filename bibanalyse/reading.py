@@ -27,12 +27,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from bibanalyse.config import FileLimits
 from bibanalyse.sources import Column, Source
+from bibanalyse.workbook import WorkbookRefused, inspect_workbook
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 DELIMITERS = (";", ",", "\t")
 HEADER_SEARCH_LINES = 20
+HEADER_LINE_BYTES = 1 << 16  # a longer line is no header (and too long for Python's csv)
 CSV_BLOCK_SIZE = 1 << 24  # bytes Arrow parses at a time: a chunk of each column, per thread
 WORKERS = min(4, os.cpu_count() or 1)  # threads for work on columns, see in_parallel
 _BOM = b"\xef\xbb\xbf"
@@ -62,6 +65,10 @@ class RawTable:
         default_factory=lambda: pd.DataFrame({"line": pd.Series(dtype="Int64"), "text": []})
     )
     blank_lines: int = 0
+    cell_problems: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per column, cells left out of ``frame`` (missing there) for what is wrong with them:
+    an object array beside the rows, the problem or None (a field past the size limit, a
+    formula without a computed value). Each such row is rejected with its problem."""
 
     @property
     def rows_read(self) -> int:
@@ -86,20 +93,22 @@ def missing_text(rows: int) -> pd.Categorical:
     return text_categorical(np.full(rows, -1, dtype=np.int8), pa.array([], pa.large_string()))
 
 
-def read_raw(path: Path, source: Source) -> RawTable:
-    """Read one raw export of ``source``; raises ``UnreadableFileError`` naming what is wrong."""
+def read_raw(path: Path, source: Source, limits: FileLimits | None = None) -> RawTable:
+    """Read one raw export of ``source`` within ``limits`` (default: ``FileLimits()``);
+    raises ``UnreadableFileError`` naming what is wrong."""
+    limits = limits or FileLimits()
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _read_text(path, source)
+        return _read_text(path, source, limits)
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, source)
+        return _read_excel(path, source, limits)
     raise UnreadableFileError(f"{path}: not a table: expected a .csv or .xlsx file")
 
 
 # --- text files -------------------------------------------------------------------------
 
 
-def _read_text(path: Path, source: Source) -> RawTable:
+def _read_text(path: Path, source: Source, limits: FileLimits) -> RawTable:
     data = _as_utf8(path, _mapped(path))
     start = len(_BOM) if data[: len(_BOM)] == _BOM else 0
     crlf = _has_crlf(data)
@@ -113,8 +122,12 @@ def _read_text(path: Path, source: Source) -> RawTable:
     malformed: list[str] = []
     types = {column.name: _text_type(column) for column in source.columns}
     body = _Body(data, body_start, header_index + 2, crlf)
-    frame, empty = _to_frame(_parse(data, body_start, delimiter, names, types, malformed))
-    return _with_line_numbers(path, body, frame, empty, malformed)
+    try:
+        table = _parse(data, body_start, delimiter, names, types, malformed)
+    except pa.ArrowInvalid as error:
+        raise _unsplittable(path, body, error) from error
+    frame, empty, problems = _to_frame(table, limits.field_bytes)
+    return _with_line_numbers(path, body, frame, empty, malformed, problems, limits.field_bytes)
 
 
 def _text_type(column: Column) -> pa.DataType:
@@ -207,8 +220,27 @@ def _is_utf8(data: Contents) -> bool:
 
 
 def _split_line(line: bytes, delimiter: str) -> list[str]:
+    """A line's fields, for finding the header; none for a line that is no header (too
+    long, or not to be split by Python's csv module)."""
+    if len(line) > HEADER_LINE_BYTES:
+        return []
     text = line.decode("utf-8").rstrip("\r")
-    return next(csv.reader([text], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _unsplittable(path: Path, body: _Body, error: pa.ArrowInvalid) -> UnreadableFileError:
+    """The error for a text file Arrow cannot split into rows, naming its longest line
+    (a row longer than Arrow's block is what it cannot split)."""
+    starts, lengths = body.line_starts_and_lengths()
+    longest = int(np.argmax(lengths))
+    return UnreadableFileError(
+        f"{path}: line {body.first_number + longest}: cannot be split into rows: a line of "
+        f"{int(lengths[longest]):,} bytes; a row may hold at most {CSV_BLOCK_SIZE:,} "
+        f"({str(error).splitlines()[0]})"
+    )
 
 
 def _find_header(path: Path, source: Source, candidates) -> tuple[int, str, list[str]]:
@@ -243,30 +275,71 @@ def _column_names(path: Path, source: Source, headers: list, where: str) -> list
     return names
 
 
-def _to_frame(table: pa.Table) -> tuple[pd.DataFrame, np.ndarray]:
+def _to_frame(table: pa.Table, field_bytes: int) -> tuple[pd.DataFrame, np.ndarray, dict]:
     """The text columns as categoricals (see ``_as_categorical``, the columns side by
-    side), and a mask of the rows that are wholly empty."""
+    side), a mask of the rows that are wholly empty, and the cells left out for being
+    longer than ``field_bytes`` (see ``RawTable.cell_problems``)."""
     # Columns read as text (identifiers) take longest: given out first, the threads end
     # together.
     names = sorted(table.column_names, key=lambda name: pa.types.is_dictionary(table[name].type))
-    done = dict(zip(names, in_parallel(_as_categorical, map(table.column, names)), strict=True))
-    columns = {name: done[name] for name in table.column_names}  # in the file's order
+    encoded = in_parallel(
+        lambda column: _as_categorical(column, field_bytes), map(table.column, names)
+    )
+    done = dict(zip(names, encoded, strict=True))
+    columns = {name: done[name][0] for name in table.column_names}  # in the file's order
+    problems = {
+        name: _too_long(sizes, field_bytes)
+        for name in table.column_names
+        if (sizes := done[name][1]) is not None
+    }
     empty = np.ones(table.num_rows, dtype=bool)
     for column in columns.values():
         empty &= column.codes < 0
+    for cells in problems.values():
+        empty &= pd.isna(cells)
     frame = pd.DataFrame(columns, copy=False)  # the columns are new: no copy of each
-    return frame.set_axis(pd.RangeIndex(table.num_rows)), empty  # also without columns
+    return frame.set_axis(pd.RangeIndex(table.num_rows)), empty, problems  # also without columns
 
 
-def _as_categorical(column: pa.ChunkedArray) -> pd.Categorical:
+def _too_long(sizes: np.ndarray, field_bytes: int) -> np.ndarray:
+    """Per row, the problem of a field of ``sizes`` bytes past ``field_bytes`` (else None)."""
+    problems = np.full(len(sizes), None, dtype=object)
+    for position in np.flatnonzero(sizes):
+        problems[position] = (
+            f"a field of {int(sizes[position]):,} bytes, longer than the limit of "
+            f"{field_bytes:,} (limits.field_bytes); the value is left out"
+        )
+    return problems
+
+
+def _as_categorical(
+    column: pa.ChunkedArray, field_bytes: int
+) -> tuple[pd.Categorical, np.ndarray | None]:
     """A text column (dictionary-encoded or not) as a categorical of its texts trimmed,
     empty texts missing: the distinct texts are trimmed and encoded anew (two may trim
-    alike). Identifiers written as plain numbers are encoded by their number."""
+    alike). Identifiers written as plain numbers are encoded by their number.
+
+    A text longer than ``field_bytes`` is left out (missing); then also returned: per row,
+    the size of such a text (else 0)."""
     if (numbered := _numbers_encoded(column)) is not None:
-        return text_categorical(*numbered)
+        return text_categorical(*numbered), None  # no number is that long
     codes, distinct = encoded_text(column)
+    distinct, oversized = _without_long_texts(codes, distinct, field_bytes)
     texts = pc.dictionary_encode(_trimmed(distinct))
-    return text_categorical(recoded(codes, index_codes(texts.indices)), texts.dictionary)
+    categorical = text_categorical(recoded(codes, index_codes(texts.indices)), texts.dictionary)
+    return categorical, oversized
+
+
+def _without_long_texts(codes: np.ndarray, distinct: pa.Array, field_bytes: int):
+    """``distinct`` with its texts longer than ``field_bytes`` missing, and per row the size
+    of such a text (0 for the others); None for the sizes when there is none (a check of
+    the distinct texts only)."""
+    sizes = pc.binary_length(distinct)
+    if not len(distinct) or pc.max(sizes).as_py() <= field_bytes:
+        return distinct, None
+    too_long = pc.greater(sizes, field_bytes)
+    per_text = np.append(pc.if_else(too_long, sizes, 0).to_numpy(zero_copy_only=False), 0)
+    return pc.if_else(too_long, pa.scalar(None, distinct.type), distinct), per_text[codes]
 
 
 def _numbers_encoded(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array] | None:
@@ -394,14 +467,18 @@ class _Body:
             yield at, body[at : at + _LINE_BLOCK] == ord("\n")
 
 
-def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
+def _with_line_numbers(
+    path, body: _Body, frame, empty, malformed, problems, field_bytes: int
+) -> RawTable:
     """The rows with their line numbers; blank and delimiter-only lines are left out.
 
-    Lines are exact unless a quoted value spans lines, then they are missing.
+    Lines are exact unless a quoted value spans lines, then they are missing. A row that
+    does not split and runs over several lines past ``field_bytes`` is a quote never closed:
+    the lines after it cannot be split, and the file is unreadable.
     """
     if not malformed and body.line_count() == len(frame):  # each line a row: no search
         lines = _numbered(body.first_number, len(frame))
-        return _without_empty_rows(path, frame, lines, empty, [], [], 0)
+        return _without_empty_rows(path, frame, lines, empty, [], [], 0, problems)
     data, body_start = body.data, body.start
     starts, lengths = body.line_starts_and_lengths()
     numbers = np.arange(body.first_number, body.first_number + len(starts))
@@ -416,6 +493,12 @@ def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
             index = int(np.searchsorted(starts, found - body_start, side="right") - 1)
             is_malformed_line[index] = True
             position = found + 1
+        if len(text) > field_bytes and "\n" in text:
+            where = f"line {numbers[index]}" if index is not None else "a line"
+            raise UnreadableFileError(
+                f"{path}: {where}: cannot be split into rows: a quote opened there is not "
+                f"closed within {field_bytes:,} bytes ({text.count(chr(10)):,} lines after it)"
+            )
         if text.strip(" \t\r;,"):
             kept_texts.append(text)
             kept_lines.append(numbers[index] if index is not None else pd.NA)
@@ -426,7 +509,7 @@ def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
         lines = pd.array(data_lines, dtype="Int64")
     else:
         lines = pd.array([pd.NA] * len(frame), dtype="Int64")
-    return _without_empty_rows(path, frame, lines, empty, kept_texts, kept_lines, blank)
+    return _without_empty_rows(path, frame, lines, empty, kept_texts, kept_lines, blank, problems)
 
 
 def _numbered(first: int, count: int) -> pd.arrays.IntegerArray:
@@ -435,12 +518,15 @@ def _numbered(first: int, count: int) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(numbers, np.zeros(count, dtype=bool))
 
 
-def _without_empty_rows(path, frame, lines, empty, malformed_texts, malformed_lines, blank):
-    """The table of ``frame`` and its ``lines`` without the wholly empty rows (counted as
-    blank lines, with the ``blank`` lines of delimiters only)."""
+def _without_empty_rows(
+    path, frame, lines, empty, malformed_texts, malformed_lines, blank, problems
+):
+    """The table of ``frame`` and its ``lines`` (and cell ``problems``) without the wholly
+    empty rows (counted as blank lines, with the ``blank`` lines of delimiters only)."""
     keep = ~empty
     if not keep.all():
         frame, lines = frame[keep].reset_index(drop=True), lines[keep]
+        problems = {name: cells[keep] for name, cells in problems.items()}
     return RawTable(
         path=path,
         frame=frame,
@@ -452,32 +538,61 @@ def _without_empty_rows(path, frame, lines, empty, malformed_texts, malformed_li
             }
         ),
         blank_lines=int(empty.sum()) + blank,
+        cell_problems=problems,
     )
 
 
 # --- Excel files ------------------------------------------------------------------------
 
 
-def _read_excel(path: Path, source: Source) -> RawTable:
+def _read_excel(path: Path, source: Source, limits: FileLimits) -> RawTable:
+    """The first sheet of a workbook checked first (``bibanalyse.workbook``): refused past
+    the limits before anything is unpacked; a formula cell without a computed value in a
+    column of the contract makes its row rejected."""
     from python_calamine import CalamineWorkbook  # only Excel files need it
 
     try:
+        formulas = inspect_workbook(path, limits)
         sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
         cells = sheet.to_python(skip_empty_area=False)  # from A1: row numbers as in Excel
+    except WorkbookRefused as error:
+        raise UnreadableFileError(str(error)) from error
     except Exception as error:  # calamine raises many kinds for a file that is no workbook
         raise UnreadableFileError(f"{path}: not a readable Excel workbook: {error}") from error
     rows = [[_cell_text(value) for value in row] for row in cells]
     header_index, _, names = _find_header(path, source, [rows[:HEADER_SEARCH_LINES]])
     width = len(names)
     body = [(row + [None] * width)[:width] for row in rows[header_index + 1 :]]
-    lines = _numbered(header_index + 2, len(body))
+    first_row = header_index + 2  # the Excel row of the body's first row
+    last_formula = max((cell.row for cell in formulas), default=0)
+    body += [[None] * width] * (last_formula - first_row + 1 - len(body))  # none past the end
+    lines = _numbered(first_row, len(body))
     columns = {
         name: pa.array([row[at] for row in body], pa.large_string())
         for at, name in enumerate(names)
         if not name.startswith("_")
     }
-    frame, empty = _to_frame(pa.table(columns))
-    return _without_empty_rows(path, frame, lines, empty, [], [], 0)
+    frame, empty, problems = _to_frame(pa.table(columns), limits.field_bytes)
+    for name, cells in _formula_problems(formulas, names, first_row, len(body)).items():
+        empty &= pd.isna(cells)
+        if name in problems:  # a column with a field too long elsewhere
+            cells = np.where(pd.isna(cells), problems[name], cells)
+        problems[name] = cells
+    return _without_empty_rows(path, frame, lines, empty, [], [], 0, problems)
+
+
+def _formula_problems(formulas, names: list[str], first_row: int, rows: int) -> dict:
+    """Per column of the contract, the problem of each body row whose cell is a formula
+    without a computed value (see ``RawTable.cell_problems``)."""
+    problems: dict[str, np.ndarray] = {}
+    for cell in formulas:
+        position = cell.row - first_row
+        if 0 <= position < rows and cell.column < len(names):
+            name = names[cell.column]
+            if not name.startswith("_"):
+                cells = problems.setdefault(name, np.full(rows, None, dtype=object))
+                cells[position] = f"formule zonder berekende waarde (cel {cell.name})"
+    return problems
 
 
 def _cell_text(value: object) -> str | None:

@@ -77,7 +77,8 @@ def test_texts_alike_but_for_spaces_are_one_value_and_blanks_are_missing(tmp_pat
 )
 def test_identifiers_read_as_the_same_texts_whether_numbers_or_not(texts):
     column = pa.chunked_array([pa.array(texts, pa.large_string())])
-    values = reading._as_categorical(column)
+    values, oversized = reading._as_categorical(column, field_bytes=64)
+    assert oversized is None
     expected = [None if t is None or not t.strip() else t.strip() for t in texts]
     assert [None if pd.isna(v) else v for v in values] == expected
     assert len(values.categories) == len(set(expected) - {None})  # each text once

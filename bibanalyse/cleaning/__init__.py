@@ -84,7 +84,7 @@ def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> Cl
     """Split one raw file of ``source`` into clean kept rows and rejected rows."""
     raw_schema(source).validate(raw.frame, lazy=True, inplace=True)  # checks only: no copy
     problems = _Problems(len(raw.frame))
-    results = _parse(raw.frame, source, context, problems)
+    results = _parse(raw, source, context, problems)
     typed = pd.DataFrame({name: result.values for name, result in results.items()}, copy=False)
     for positions, messages in implausible(typed, source, context.bounds, context.today):
         problems.add(positions, messages)
@@ -100,10 +100,14 @@ def clean_file(raw: RawTable, source: Source, context: Context, file: str) -> Cl
     return CleanFile(file, kept, rejected, raw.blank_lines)
 
 
-def _parse(frame: pd.DataFrame, source: Source, context: Context, problems: _Problems):
-    """Each column of ``source`` parsed, the columns side by side; their problems are
-    recorded in the source's column order."""
-    outcomes = in_parallel(lambda column: _parse_column(frame, column, context), source.columns)
+def _parse(raw: RawTable, source: Source, context: Context, problems: _Problems):
+    """Each column of ``source`` parsed, the columns side by side; their problems (with
+    the cells the reader left out) are recorded in the source's column order."""
+
+    def parse(column):
+        return _parse_column(raw.frame, column, context, raw.cell_problems.get(column.name))
+
+    outcomes = in_parallel(parse, source.columns)
     results = {}
     for column, (result, findings) in zip(source.columns, outcomes, strict=True):
         results[column.name] = result
@@ -135,19 +139,28 @@ def _is_categorical(column: pd.Series) -> bool:
     return isinstance(column.dtype, pd.CategoricalDtype)
 
 
-def _parse_column(frame: pd.DataFrame, column, context: Context) -> tuple[Parsed, list]:
-    """A column parsed, and its problems: (row positions, message per position) pairs."""
+def _parse_column(frame: pd.DataFrame, column, context: Context, left_out) -> tuple:
+    """A column parsed, and its problems: (row positions, message per position) pairs.
+    ``left_out``: the reader's problem per cell it left out, or None (see
+    ``RawTable.cell_problems``); such a cell is not also reported missing."""
     text = frame[column.name] if column.name in frame else pd.Series(missing_text(len(frame)))
     result = PARSERS[column.kind](text, context)
     header = column.headers[0]
+    findings = []
+    if left_out is not None:
+        positions = np.flatnonzero(pd.notna(left_out))
+        findings.append((positions, [f"{header}: {left_out[p]}" for p in positions]))
     bad_positions = np.flatnonzero(result.bad)
     if result.shows_value:
         shown = text[result.bad]  # a boolean mask filters Arrow text piece by piece
-        findings = [(bad_positions, [f"{header}: {result.problem} ({v!r})" for v in shown])]
+        findings.append((bad_positions, [f"{header}: {result.problem} ({v!r})" for v in shown]))
     else:
-        findings = [(bad_positions, [f"{header}: {result.problem}"] * len(bad_positions))]
+        findings.append((bad_positions, [f"{header}: {result.problem}"] * len(bad_positions)))
     if column.required:
-        missing = np.flatnonzero(text.isna().to_numpy())
+        missing = text.isna().to_numpy()
+        if left_out is not None:
+            missing = missing & pd.isna(left_out)
+        missing = np.flatnonzero(missing)
         findings.append((missing, [f"{header}: missing"] * len(missing)))
     return result, findings
 
