@@ -94,7 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     run = _command(
-        commands, "run", run_reports, "run and publish the reports of one or more periods"
+        commands,
+        "run",
+        run_reports,
+        "run and publish the reports of one or more periods",
+        "A run reads one snapshot of the processed data, the one current when it starts, "
+        "and names it.",
     )
     run.add_argument(
         "--period",
@@ -127,8 +132,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command(commands, name: str, function, help_text: str) -> argparse.ArgumentParser:
-    command = commands.add_parser(name, help=help_text, description=help_text)
+def _command(
+    commands, name: str, function, help_text: str, epilog: str | None = None
+) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=help_text, description=help_text, epilog=epilog)
     command.set_defaults(command=function, name=name)
     command.add_argument(
         "--project",
@@ -197,12 +204,15 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
 def run_indicators(args: argparse.Namespace, settings: Settings) -> int:
     from bibanalyse.indicators.table import indicator_csv, indicator_table, write_indicator_table
     from bibanalyse.periods import parse_periods
+    from bibanalyse.snapshots import pinned
 
     periods = parse_periods(args.period)
-    if args.out is None:
-        sys.stdout.write(indicator_csv(indicator_table(settings, periods, args.municipality)))
-        return EXIT_OK
-    table = write_indicator_table(settings, periods, args.municipality, args.out)
+    with pinned(settings.data_dir) as data_dir:  # one snapshot of the processed data
+        settings = settings.with_data_dir(data_dir)
+        if args.out is None:
+            sys.stdout.write(indicator_csv(indicator_table(settings, periods, args.municipality)))
+            return EXIT_OK
+        table = write_indicator_table(settings, periods, args.municipality, args.out)
     named = ", ".join(str(period) for period in periods)
     print(f"{len(table)} indicator rows for {named} written to {args.out}")
     return EXIT_OK
@@ -210,7 +220,7 @@ def run_indicators(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_reports(args: argparse.Namespace, settings: Settings) -> int:
     from bibanalyse.periods import latest_ended, parse_periods
-    from bibanalyse.runner import OVERVIEW, NotebookFailed, run_period
+    from bibanalyse.runner import OVERVIEW, NotebookFailed, read_snapshot, run_period
 
     settings = settings.with_reports_dir(args.reports_dir)
     periods = parse_periods(args.period or []) or [latest_ended(dt.date.today())]
@@ -225,7 +235,9 @@ def run_reports(args: argparse.Namespace, settings: Settings) -> int:
             logging.getLogger("bibanalyse").error("%s: %s", period, error)
             print(f"bibanalyse run: {period}: {error}", file=sys.stderr)
             return EXIT_FAILED
-        print(f"Reports of {period} published in {folder}")
+        snapshot = read_snapshot(folder)
+        read = f" from snapshot {snapshot} of the processed data" if snapshot else ""
+        print(f"Reports of {period} published in {folder}{read}")
         print(f"Overview: {folder / (OVERVIEW + '.html')}")
     return EXIT_OK
 

@@ -2,9 +2,10 @@
 
 Every row read is accounted for, per file, as kept, rejected (with its reason, written to
 ``processed/rejected/<source>.csv``) or a duplicate of a row kept from an earlier file
-(overlapping exports). The new processed folder is built beside the old one and swapped in
-only when complete, so a failing ingest leaves the previous processed data as it was. Raw
-files are only read.
+(overlapping exports). Each ingest writes a complete new snapshot of the processed data
+beside the current one and only then switches ``data/processed`` to it, in one step (see
+``bibanalyse.snapshots``): a failing ingest leaves the previous processed data as it was, and
+a run reading the previous snapshot goes on reading it. Raw files are only read.
 
 Each source is one plain sequence of steps: read and clean its files one by one (text held
 as categoricals, see ``bibanalyse.reading``), put their kept rows together, leave out the
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -26,12 +26,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from bibanalyse import snapshots
 from bibanalyse.cleaning import FILE, LINE, REASON, clean_file
 from bibanalyse.cleaning.columns import Context
 from bibanalyse.cleaning.narratives import read_narrative
 from bibanalyse.config import FileLimits, Settings
 from bibanalyse.csvwriter import write_csv
-from bibanalyse.files import publish_folder
+from bibanalyse.files import writing
 from bibanalyse.locks import exclusive
 from bibanalyse.privacy import load_key
 from bibanalyse.reading import (
@@ -48,8 +49,7 @@ from bibanalyse.sources import NARRATIVES, SOURCES, Source, normalise_header
 from bibanalyse.store import is_text
 
 REPORT_FILE = "ingest_report.csv"
-INGEST_LOCK = ".ingest.lock"
-STAGING_PREFIX = ".processed-"  # the folder an ingest builds, until it replaces processed/
+LEGACY_STAGING_PREFIX = ".processed-"  # what ingests before snapshots built in data/
 ROW_GROUP_SIZE = 1 << 20
 REJECTED_DIR = "rejected"
 ORDER_BY = {  # processed rows are sorted by these (stable), so Parquet filters skip row groups
@@ -80,34 +80,45 @@ Progress = Callable[[str, int, int], None]  # (source, number, of)
 
 
 def ingest(
-    settings: Settings, *, progress: Progress | None = None, today: dt.date | None = None
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    before_switch: Callable[[Path], None] | None = None,
 ) -> list[FileReport]:
     """Read, clean and write every source; returns the report per raw file. One ingest of
     a data folder at a time: another waits for it (see ``locks.exclusive``). ``today``, the
-    day of the ingest (default: today), bounds the event dates (see ``Bounds``)."""
+    day of the ingest (default: today), bounds the event dates (see ``Bounds``).
+    ``before_switch`` is called with the new snapshot, complete, just before the processed
+    data switch to it (a test pauses the ingest there)."""
     key = load_key(settings)
     raw_dir = settings.raw_dir
     if not raw_dir.is_dir():
         raise UnreadableFileError(f"{raw_dir}: no raw data folder (run `bibanalyse demo`?)")
     context = Context({}, {}, key, settings.bounds, today or dt.date.today())
-    lock = settings.data_dir / INGEST_LOCK
+    lock = settings.data_dir / snapshots.INGEST_LOCK
     with exclusive(lock, timeout=settings.lock_timeout, what="an ingest of this data"):
-        return _ingest_staged(settings, context, progress or (lambda *_: None))
+        return _ingest_snapshot(
+            settings, context, progress or (lambda *_: None), before_switch or (lambda _: None)
+        )
 
 
-def _ingest_staged(settings: Settings, context: Context, progress: Progress) -> list[FileReport]:
-    """The ingest, built in a staging folder that replaces processed/ when complete. The
-    staging folders of ingests that were killed are removed first (one ingest at a time
-    holds the lock, so none of them is in use)."""
-    for leftover in settings.data_dir.glob(f"{STAGING_PREFIX}*"):
+def _ingest_snapshot(settings: Settings, context: Context, progress, before_switch) -> list:
+    """The ingest, built as a new snapshot that becomes the current one when complete; then
+    the snapshots no run reads any more are removed. What killed ingests left is removed
+    first (one ingest at a time holds the lock, so none of it is in use)."""
+    for leftover in settings.data_dir.glob(f"{LEGACY_STAGING_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=settings.data_dir))
+    building = snapshots.start_building(settings.data_dir)
     try:
-        reports = _ingest_all(settings, staging, context, progress)
-        publish_folder(staging, settings.processed_dir)
+        reports = _ingest_all(settings, building / snapshots.PROCESSED, context, progress)
+        snapshot = snapshots.complete(building)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(building, ignore_errors=True)
         raise
+    before_switch(snapshot)
+    snapshots.switch_to(settings.data_dir, snapshot)
+    snapshots.remove_unpinned(settings.data_dir)
     return reports
 
 
@@ -287,7 +298,10 @@ def _write_parquet(table: pa.Table, schema: pa.Schema, path: Path) -> None:
     # Min/max per row group let filters skip row groups by date or number; for text they
     # skip nothing (a row group holds every branch) and cost a tenth of the write.
     ranged = [field.name for field in schema if not is_text(field.type)]
-    with pq.ParquetWriter(path, schema, compression="zstd", write_statistics=ranged) as writer:
+    with (
+        writing(path),
+        pq.ParquetWriter(path, schema, compression="zstd", write_statistics=ranged) as writer,
+    ):
         for start in range(0, max(table.num_rows, 1), ROW_GROUP_SIZE):
             writer.write_table(table.slice(start, ROW_GROUP_SIZE).cast(schema))
 

@@ -9,6 +9,11 @@ HTML. The run then writes what the mail needs: the combined report of all of the
 on every goal) and ``manifest.json``. Everything is built in a staging folder beside the
 published one and swapped in only when complete: a failed run publishes nothing of its
 period and keeps the executed notebooks in ``<periode>.failed/`` for inspection.
+
+A run reads one snapshot of the processed data (``bibanalyse.snapshots``): it pins the
+current one as it starts and passes that snapshot's folder to every notebook and to the
+tables it writes itself, so an ingest that switches meanwhile changes nothing of what it
+reads. ``manifest.json`` names the snapshot and the checksum of each of its files.
 """
 
 from __future__ import annotations
@@ -23,13 +28,14 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from bibanalyse import __version__
+from bibanalyse import __version__, snapshots
 from bibanalyse.agreements import agreement_for
 from bibanalyse.config import Settings
 from bibanalyse.files import publish_folder, write_atomically
@@ -149,27 +155,55 @@ def run_period(
     *,
     notebooks_dir: Path,
     workers: int | None = None,
+    on_pinned: Callable[[Path], None] | None = None,
 ) -> Path:
     """Run and publish one period's reports; returns the published folder.
 
     Holds the period's lock meanwhile: a second run of the same period waits for it at
-    most ``settings.lock_timeout`` seconds, then raises ``BusyError``.
+    most ``settings.lock_timeout`` seconds, then raises ``BusyError``. Reads the snapshot
+    of the processed data that is current when it has the lock, pinned until it is done;
+    ``on_pinned`` is called with that snapshot's folder before anything is read (a test
+    switches an ingest over there).
     """
     notebooks = report_notebooks(notebooks_dir, municipality, period)
-    require_data(settings.processed_dir, period, municipality)
-    parameters = {
-        "period": period.label,
-        "municipality": municipality,
-        "data_dir": str(settings.data_dir),
-    }
-    for notebook in notebooks:
-        check_parameters(notebook.source, parameters | notebook.parameters)
     ensure_kernel()
     target = period_folder(settings, municipality, period)
     lock = target.with_name(f".{target.name}.lock")
-    with exclusive(lock, timeout=settings.lock_timeout, what=f"a run of {municipality} {period}"):
-        _build_and_publish(settings, period, municipality, notebooks, parameters, workers)
+    with (
+        exclusive(lock, timeout=settings.lock_timeout, what=f"a run of {municipality} {period}"),
+        snapshots.pinned(settings.data_dir) as data_dir,
+    ):
+        (on_pinned or (lambda _: None))(data_dir)
+        pinned = settings.with_data_dir(data_dir)
+        _say_which_snapshot(settings.data_dir, data_dir)
+        require_data(pinned.processed_dir, period, municipality)
+        parameters = {
+            "period": period.label,
+            "municipality": municipality,
+            "data_dir": str(pinned.data_dir),
+        }
+        for notebook in notebooks:
+            check_parameters(notebook.source, parameters | notebook.parameters)
+        _build_and_publish(pinned, period, municipality, notebooks, parameters, workers)
+    snapshots.remove_unpinned_when_idle(settings.data_dir)
     return target
+
+
+def read_snapshot(folder: Path) -> str | None:
+    """The snapshot of the processed data a published run read (from its manifest); None
+    for a run of processed data that was no snapshot, or a folder without a manifest."""
+    manifest = folder / MANIFEST_FILE
+    if not manifest.is_file():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8")).get("snapshot")
+
+
+def _say_which_snapshot(data_dir: Path, pinned: Path) -> None:
+    if pinned == data_dir:
+        log.warning("%s is no snapshot: the run reads it as it is", data_dir / "processed")
+        return
+    progress(f"  processed data: snapshot {snapshots.snapshot_id(pinned)}")
+    log.info("reading processed data of snapshot %s", snapshots.snapshot_id(pinned))
 
 
 def _build_and_publish(settings, period, municipality, notebooks, parameters, workers) -> None:
@@ -338,11 +372,16 @@ def _warnings(node: nbformat.NotebookNode) -> tuple[str, ...]:
 
 
 def _write_manifest(staging, settings, parameters, runs, started) -> None:
+    """What the run read (the snapshot and each of its files, with sha256), with what and
+    how it went; ``settings`` are the run's, its data folder the snapshot pinned."""
     inputs = sorted(path for path in settings.processed_dir.rglob("*") if path.is_file())
+    in_snapshot = settings.data_dir.parent.name == snapshots.SNAPSHOTS
+    snapshot = snapshots.snapshot_id(settings.data_dir) if in_snapshot else None
     manifest = {
         "bibanalyse": __version__,
         "python": platform.python_version(),
         "parameters": parameters,
+        "snapshot": snapshot,
         "started": _iso(started),
         "finished": _iso(time.time()),
         "seconds": round(time.time() - started, 2),
@@ -350,8 +389,8 @@ def _write_manifest(staging, settings, parameters, runs, started) -> None:
         "notebooks": [_notebook_entry(run) for run in runs],
         "warnings": [f"{run.report.name}: {text}" for run in runs for text in run.warnings],
     }
-    (staging / MANIFEST_FILE).write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    write_atomically(
+        staging / MANIFEST_FILE, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     )
 
 

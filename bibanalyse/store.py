@@ -129,12 +129,7 @@ def read_table(
     Raises FileNotFoundError when the table was not made (run ``bibanalyse ingest``) and
     ValueError naming columns the table does not have.
     """
-    path = table_path(processed_dir, name)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"processed table {name!r} not found: {path} does not exist; "
-            f"run `bibanalyse ingest` first"
-        )
+    path = _existing_table(processed_dir, name)
     schema = pq.read_schema(path)
     if columns is not None:
         if isinstance(columns, str):
@@ -154,6 +149,21 @@ def read_table(
         plain = [schema.field(name) for name in table.column_names]
         table = table.cast(pa.schema(plain, metadata=schema.metadata))
     return table.to_pandas(date_as_object=False).reset_index(drop=True)
+
+
+def _existing_table(processed_dir: Path | str, name: str) -> Path:
+    """The Parquet file of table ``name``; FileNotFoundError saying why it is missing."""
+    path = table_path(processed_dir, name)
+    if path.is_file():
+        return path
+    if not Path(processed_dir).exists() and Path(processed_dir).parent.parent.name == "snapshots":
+        raise FileNotFoundError(
+            f"processed table {name!r} not found: the snapshot {processed_dir} was replaced "
+            f"by a later ingest and removed; load the data again"
+        )
+    raise FileNotFoundError(
+        f"processed table {name!r} not found: {path} does not exist; run `bibanalyse ingest` first"
+    )
 
 
 def is_text(kind: pa.DataType) -> bool:
@@ -192,12 +202,7 @@ def branches_of(processed_dir: Path | str, municipality: str) -> list[str]:
 def first_date(processed_dir: Path | str, name: str, column: str) -> date | None:
     """The earliest value of date column ``column`` in the whole table, from the Parquet
     statistics where the file has them (else by reading that one column); None when empty."""
-    path = table_path(processed_dir, name)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"processed table {name!r} not found: {path} does not exist; "
-            f"run `bibanalyse ingest` first"
-        )
+    path = _existing_table(processed_dir, name)
     metadata = pq.ParquetFile(path).metadata
     index = metadata.schema.names.index(column) if column in metadata.schema.names else None
     if index is None:
@@ -269,8 +274,9 @@ class Tables:
     def for_days(
         cls, processed_dir: Path | str, first_day: date, last_day: date, municipality: str
     ) -> Tables:
-        """The tables of ``municipality`` from ``first_day`` to ``last_day``."""
-        processed_dir = Path(processed_dir)
+        """The tables of ``municipality`` from ``first_day`` to ``last_day``, all read
+        from the snapshot of the processed data that is current now (see ``_resolved``)."""
+        processed_dir = _resolved(processed_dir)
         vestigingen = read_table(processed_dir, "vestigingen", columns=["vestiging", "gemeente"])
         name = municipality_name(vestigingen, municipality)
         tables = cls(
@@ -293,7 +299,7 @@ class Tables:
     ) -> Tables:
         """The tables of every municipality and branch from ``first_day`` to ``last_day``
         (``municipality`` reads :data:`EVERY_MUNICIPALITY`); ``columns`` as in the class."""
-        processed_dir = Path(processed_dir)
+        processed_dir = _resolved(processed_dir)
         vestigingen = read_table(processed_dir, "vestigingen", columns=["vestiging", "gemeente"])
         tables = cls(
             municipality=EVERY_MUNICIPALITY,
@@ -423,6 +429,13 @@ class Tables:
         if spec.scope == "gemeente" and self.municipality != EVERY_MUNICIPALITY:
             return [self.municipality]
         return None
+
+
+def _resolved(processed_dir: Path | str) -> Path:
+    """``processed_dir`` with its links resolved: ``data/processed`` names the current
+    snapshot of an ingest, and tables read later (they are read when first used) must come
+    from the same one, not from one that an ingest switched to meanwhile."""
+    return Path(processed_dir).resolve()
 
 
 _DAY = pd.Timedelta(days=1)

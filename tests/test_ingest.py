@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bibanalyse.ingest as ingest_module
+from bibanalyse import snapshots
 from bibanalyse.cli import main
 from bibanalyse.ingest import find_duplicates, ingest
 from bibanalyse.reading import UnreadableFileError
@@ -97,15 +98,18 @@ def test_failed_ingest_leaves_previous_processed_data(with_branches):
         ingest(with_branches)
     pd.testing.assert_frame_equal(read(with_branches, "uitleenacties"), before)
     leftovers = [p.name for p in with_branches.data_dir.iterdir() if p.name.startswith(".")]
-    assert leftovers == [ingest_module.INGEST_LOCK]  # no staging folder left behind
+    assert leftovers == [snapshots.INGEST_LOCK]  # no staging folder left behind
+    assert len(list((with_branches.data_dir / snapshots.SNAPSHOTS).iterdir())) == 1
 
 
 def test_an_ingest_removes_what_a_killed_ingest_left_half_built(with_branches):
-    leftover = with_branches.data_dir / f"{ingest_module.STAGING_PREFIX}killed"
-    (leftover / "rejected").mkdir(parents=True)
-    (leftover / "uitleenacties.parquet").write_bytes(b"half")
+    building = with_branches.data_dir / snapshots.SNAPSHOTS / f"{snapshots.BUILDING_PREFIX}x"
+    legacy = with_branches.data_dir / f"{ingest_module.LEGACY_STAGING_PREFIX}killed"
+    for leftover in (building / "processed", legacy):
+        (leftover / "rejected").mkdir(parents=True)
+        (leftover / "uitleenacties.parquet").write_bytes(b"half")
     ingest(with_branches)
-    assert not leftover.exists()
+    assert not building.exists() and not legacy.exists()
     assert (with_branches.processed_dir / "vestigingen.parquet").exists()
 
 
@@ -219,7 +223,7 @@ def test_an_ingest_waits_for_one_in_progress_and_gives_up_clearly(with_branches)
 
     write_raw(with_branches, "uitleenacties", "a.csv", LOANS_ISO)
     with (
-        FileLock(with_branches.data_dir / ingest_module.INGEST_LOCK),
+        FileLock(with_branches.data_dir / snapshots.INGEST_LOCK),
         pytest.raises(BusyError, match="an ingest of this data is already in progress"),
     ):
         ingest(replace(with_branches, lock_timeout=0.2))
