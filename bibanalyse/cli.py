@@ -98,8 +98,10 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         run_reports,
         "run and publish the reports of one or more periods",
-        "A run reads one snapshot of the processed data, the one current when it starts, "
-        "and names it.",
+        "Each period is built in reports/<Gemeente>/.<periode>.staging-<pid>/ and published "
+        "as reports/<Gemeente>/<periode>/ when complete; a staging folder that a killed run "
+        "left is removed by the next run. A run reads one snapshot of the processed data, "
+        "the one current when it starts, and names it.",
     )
     run.add_argument(
         "--period",

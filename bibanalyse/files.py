@@ -3,6 +3,7 @@ that fails (a full disk, no permission) says which file it was."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -15,11 +16,18 @@ class WriteError(OSError):
     """A file could not be written; the message names it."""
 
 
+WRITE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+)
+"""The errors of a write that fails for the disk or the permissions, not for the writer."""
+
+
 @contextmanager
-def writing(path: Path) -> Iterator[None]:
+def writing(path: Path, *, only: frozenset[int] | None = None) -> Iterator[None]:
     """Name ``path`` in the error when writing it in this block fails: an ``OSError`` from
     the writer (which often names no file, as pyarrow's and ``file.write``'s do) becomes a
-    ``WriteError`` saying what could not be written and why.
+    ``WriteError`` saying what could not be written and why. With ``only``, just the
+    errors of those numbers (for a block that does more than write, see ``WRITE_ERRORS``).
 
     >>> with writing(Path("report.csv")):
     ...     raise OSError(28, "No space left on device")
@@ -32,6 +40,8 @@ def writing(path: Path) -> Iterator[None]:
     except WriteError:
         raise
     except OSError as error:
+        if only is not None and error.errno not in only:
+            raise
         reason = error.strerror or str(error) or type(error).__name__
         failure = WriteError(f"cannot write {path}: {reason}")
         failure.errno = error.errno

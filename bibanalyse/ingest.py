@@ -32,7 +32,7 @@ from bibanalyse.cleaning.columns import Context
 from bibanalyse.cleaning.narratives import read_narrative
 from bibanalyse.config import FileLimits, Settings
 from bibanalyse.csvwriter import write_csv
-from bibanalyse.files import writing
+from bibanalyse.files import WriteError, writing
 from bibanalyse.locks import exclusive
 from bibanalyse.privacy import load_key
 from bibanalyse.reading import (
@@ -113,6 +113,9 @@ def _ingest_snapshot(settings: Settings, context: Context, progress, before_swit
     try:
         reports = _ingest_all(settings, building / snapshots.PROCESSED, context, progress)
         snapshot = snapshots.complete(building)
+    except WriteError as error:
+        shutil.rmtree(building, ignore_errors=True)
+        raise WriteError(f"{error}; the processed data stay as they were") from error
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise

@@ -7,8 +7,10 @@ parameters, working folder and cell time-out, and are exported in-process to sel
 HTML. The run then writes what the mail needs: the combined report of all of them
 (``rapportage_<Gemeente>_<periode>.html``), ``indicatoren.csv``, ``oordelen.csv`` (the verdict
 on every goal) and ``manifest.json``. Everything is built in a staging folder beside the
-published one and swapped in only when complete: a failed run publishes nothing of its
-period and keeps the executed notebooks in ``<periode>.failed/`` for inspection.
+published one (``reports/<Gemeente>/.<periode>.staging-<pid>/``) and swapped in only when
+complete: a failed run publishes nothing of its period and keeps the executed notebooks in
+``<periode>.failed/`` for inspection; the staging folders of runs that were killed are
+removed by the next run.
 
 A run reads one snapshot of the processed data (``bibanalyse.snapshots``): it pins the
 current one as it starts and passes that snapshot's folder to every notebook and to the
@@ -38,8 +40,14 @@ import nbformat
 from bibanalyse import __version__, snapshots
 from bibanalyse.agreements import agreement_for
 from bibanalyse.config import Settings
-from bibanalyse.files import publish_folder, write_atomically
-from bibanalyse.locks import exclusive
+from bibanalyse.files import (
+    WRITE_ERRORS,
+    WriteError,
+    publish_folder,
+    write_atomically,
+    writing,
+)
+from bibanalyse.locks import BusyError, exclusive
 from bibanalyse.logs import log_stream, progress
 from bibanalyse.periods import Period
 from bibanalyse.store import require_data
@@ -52,6 +60,7 @@ INDICATOR_FILE = "indicatoren.csv"
 VERDICT_FILE = "oordelen.csv"
 MANIFEST_FILE = "manifest.json"
 FAILED_SUFFIX = ".failed"
+STAGING_INFIX = ".staging-"  # reports/<Gemeente>/.<periode>.staging-<pid>/ while a run builds
 
 log = logging.getLogger(__name__)
 
@@ -206,12 +215,37 @@ def _say_which_snapshot(data_dir: Path, pinned: Path) -> None:
     log.info("reading processed data of snapshot %s", snapshots.snapshot_id(pinned))
 
 
+def remove_stale_staging(reports_dir: Path) -> list[Path]:
+    """Remove the staging folders that runs left when they were killed, in every
+    municipality's folder under ``reports_dir``; returns them. A staging folder belongs to
+    a run of its period, which holds the period's lock while it lives: a folder whose lock
+    is free is a dead run's (and one whose lock is held, a live run's: it is kept)."""
+    removed = []
+    for staging in sorted(Path(reports_dir).glob(f"*/.*{STAGING_INFIX}*")):
+        label = staging.name[1:].split(STAGING_INFIX)[0]
+        lock = staging.with_name(f".{label}.lock")
+        try:
+            with exclusive(lock, timeout=0, what=f"a run of {label}"):
+                shutil.rmtree(staging, ignore_errors=True)
+        except BusyError:
+            continue  # a live run's
+        removed.append(staging)
+        log.info("removed %s, left by a run that was killed", staging)
+    return removed
+
+
 def _build_and_publish(settings, period, municipality, notebooks, parameters, workers) -> None:
     started = time.time()
     target = period_folder(settings, municipality, period)
-    staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    staging = target.with_name(f".{target.name}{STAGING_INFIX}{os.getpid()}")
+    # what runs of this period left when killed (this run holds the period's lock): their
+    # staging folders, and a published set moved aside by a publish cut short
+    for left in ("staging", "retired"):
+        for leftover in target.parent.glob(f".{target.name}.{left}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+    remove_stale_staging(settings.reports_dir)  # of the other periods
+    with writing(staging):
+        staging.mkdir(parents=True)
     log.info("run of %s %s: %d notebooks", municipality, period, len(notebooks))
     try:
         # the tables need no notebook: they are made meanwhile, in this process
@@ -223,6 +257,9 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
         _write_manifest(staging, settings, parameters, runs, started)
     except _NotebooksFailed as failure:
         _keep_failed(staging, failure.first)
+    except WriteError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise WriteError(f"{error}; {target} stays as it was") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -299,6 +336,11 @@ def _keep_failed(staging: Path, first: BaseException) -> None:
     os.rename(staging, failed)
     if isinstance(first, _CellError):
         raise NotebookFailed(first.notebook, first.detail, failed / first.notebook) from first
+    if isinstance(first, WriteError):
+        published = failed.with_name(failed.name.removesuffix(FAILED_SUFFIX))
+        raise WriteError(
+            f"{first}; {published} stays as it was (what was made is kept in {failed})"
+        ) from first
     raise first
 
 
@@ -340,22 +382,25 @@ def _execute_one(notebook: ReportNotebook, staging: Path, parameters, settings) 
     source = with_goal_cells(nbformat.read(notebook.source, as_version=4), notebook.goals)
     progress(f"  {notebook.name}: started")
     try:
-        node = papermill.execute_notebook(
-            source,
-            str(executed),
-            parameters=parameters | notebook.parameters,
-            kernel_name=KERNEL_NAME,
-            cwd=str(notebook.source.parent),
-            execution_timeout=settings.cell_timeout,
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=_kernel_manager_class(),
-        )
+        with writing(executed, only=WRITE_ERRORS):  # papermill writes it as cells run
+            node = papermill.execute_notebook(
+                source,
+                str(executed),
+                parameters=parameters | notebook.parameters,
+                kernel_name=KERNEL_NAME,
+                cwd=str(notebook.source.parent),
+                execution_timeout=settings.cell_timeout,
+                progress_bar=False,
+                log_output=False,
+                kernel_manager_class=_kernel_manager_class(),
+            )
     except PapermillExecutionError as error:
         detail = f"cell {error.cell_index} (execution count {error.exec_count}): {error.ename}: "
         log.error("%s failed: %s%s", executed.name, detail, error.evalue)
         raise _CellError(executed.name, detail + str(error.evalue)) from error
-    export_html(node, staging / f"{notebook.name}.html")
+    html = staging / f"{notebook.name}.html"
+    with writing(html, only=WRITE_ERRORS):
+        export_html(node, html)
     seconds = time.perf_counter() - started
     progress(f"  {notebook.name}: done in {seconds:.1f} s")
     return NotebookRun(notebook, node, seconds, _warnings(node))

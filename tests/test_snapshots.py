@@ -228,6 +228,14 @@ def test_a_run_during_an_ingest_publishes_everything_from_one_snapshot_and_says_
     activities = (before["indicator"] == "activiteiten") & before["waarde"].gt(0)
     assert activities.any() and not after.loc[activities.to_numpy(), "waarde"].gt(0).all()
 
+    killed = [  # staging folders of killed runs, of this period and another
+        settings.reports_dir / "Heemstede" / f".{label}.staging-99999"
+        for label in ("2025-H1", "2025-H2")
+    ]
+    for folder in killed:
+        folder.mkdir(parents=True)
+        (folder / "00_overzicht.html").write_text("half")
+
     pinned, switched = threading.Event(), threading.Event()
 
     def on_pinned(data_dir: Path) -> None:
@@ -269,3 +277,4 @@ def test_a_run_during_an_ingest_publishes_everything_from_one_snapshot_and_says_
     published = pd.read_csv(folder / "indicatoren.csv", dtype={"afspraak": str})
     pd.testing.assert_series_equal(published["waarde"], before["waarde"], check_names=False)
     assert not old.exists()  # removed once the run that pinned it was done
+    assert not any(folder.exists() for folder in killed)
