@@ -64,4 +64,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf data/processed/* data/raw/* reports/*
+	rm -rf data/processed data/snapshots data/raw/* reports/*

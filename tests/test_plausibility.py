@@ -4,6 +4,7 @@ data can hold are rejected with the column, the value and the bound; the bounds 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -180,3 +181,20 @@ def test_a_bound_that_is_no_bound_is_refused_naming_it(settings, text, message, 
         load_settings()
     assert main(["ingest"]) == 2
     assert "bibanalyse.toml" in capsys.readouterr().err
+
+
+def test_the_docs_list_every_default_bound_and_limit():
+    from pathlib import Path
+
+    from bibanalyse.config import EARLIEST_DATE, FileLimits
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "plausibility.md").read_text()
+    rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \| [^|]+ \| (\d+) \|$", text, re.MULTILINE)
+    listed = {(source, column): int(bound) for source, column, bound in rows}
+    defaults = {
+        (s, c): bound for s, columns in PER_ROW_BOUNDS.items() for c, bound in columns.items()
+    }
+    assert listed == defaults
+    limits = dict(re.findall(r"^\| `limits\.(\w+)` \| (\d+)", text, re.MULTILINE))
+    assert {name: int(value) for name, value in limits.items()} == vars(FileLimits())
+    assert f"earliest date (default\n{EARLIEST_DATE.isoformat()})" in text
