@@ -9,9 +9,12 @@ import re
 import pandas as pd
 import pytest
 
+from bibanalyse.cleaning import clean_file
+from bibanalyse.cleaning.columns import Context
 from bibanalyse.cli import main
 from bibanalyse.config import PER_ROW_BOUNDS, load_settings
 from bibanalyse.ingest import ingest
+from bibanalyse.reading import read_raw
 from bibanalyse.sources import SOURCES
 from tests.conftest import write_raw
 
@@ -116,10 +119,12 @@ def test_a_loan_in_the_future_is_rejected_one_on_the_day_of_the_ingest_kept(with
         ),
     ],
 )
-def test_every_bound_of_the_contract_is_checked(with_branches, source, text, reason):
-    write_raw(with_branches, source, "a.csv", text)
-    ingest(with_branches, today=TODAY)
-    assert _rejected(with_branches, source) == reason
+def test_every_bound_of_the_contract_is_checked(tmp_path, source, text, reason):
+    path = tmp_path / f"{source}.csv"
+    path.write_text(text, encoding="utf-8")
+    context = Context({"heemstede": "Heemstede"}, {"heemstede": "Heemstede"}, b"k", today=TODAY)
+    cleaned = clean_file(read_raw(path, SOURCES[source]), SOURCES[source], context, path.name)
+    assert dict(zip(cleaned.rejected["regel"], cleaned.rejected["reden"], strict=True)) == reason
 
 
 def test_the_bounds_are_the_contracts_defaults_and_every_one_is_a_count():

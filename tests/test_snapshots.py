@@ -31,6 +31,20 @@ def _loans(settings, count: int) -> None:
     )
 
 
+def _snapshot_of(settings, rows: int) -> Path:
+    """A snapshot made as the ingest makes one (built, completed, switched to, the others no
+    run pins removed), of a loans table of ``rows`` rows, without reading raw files."""
+    building = snapshots.start_building(settings.data_dir)
+    branches = pd.DataFrame({"vestiging": ["Heemstede"], "gemeente": ["Heemstede"]})
+    branches.to_parquet(building / "processed" / "vestigingen.parquet", index=False)
+    table = pd.DataFrame({"exemplaarnummer": [f"E{n}" for n in range(rows)]})
+    table.to_parquet(building / "processed" / "uitleenacties.parquet", index=False)
+    snapshot = snapshots.complete(building)
+    snapshots.switch_to(settings.data_dir, snapshot)
+    snapshots.remove_unpinned(settings.data_dir)
+    return snapshot
+
+
 def _snapshot_names(settings) -> list[str]:
     folder = settings.data_dir / snapshots.SNAPSHOTS
     return sorted(path.name for path in folder.iterdir())
@@ -103,12 +117,10 @@ def test_a_pinned_snapshot_outlives_the_switch_and_goes_when_the_run_ends(with_b
     assert _snapshot_names(with_branches) == [snapshots.current(with_branches.data_dir).name]
 
 
-def test_tables_read_later_come_from_the_snapshot_current_when_they_were_made(with_branches):
-    _loans(with_branches, 3)
-    ingest(with_branches)
-    tables = Tables.for_organisation(with_branches.processed_dir, *_days())  # not pinned
-    _loans(with_branches, 5)
-    ingest(with_branches)  # the snapshot tables would read is removed: an error, not a mix
+def test_tables_read_later_come_from_the_snapshot_current_when_they_were_made(settings):
+    _snapshot_of(settings, 3)
+    tables = Tables.for_organisation(settings.processed_dir, *_days())  # not pinned
+    _snapshot_of(settings, 5)  # the snapshot tables would read is removed: an error, no mix
     with pytest.raises(FileNotFoundError, match="replaced by a later ingest and removed"):
         tables["uitleenacties"]
 
@@ -128,30 +140,26 @@ def test_a_run_pinning_while_an_ingest_switches_gets_one_whole_snapshot(with_bra
         assert len(read_table(after / "processed", "uitleenacties")) == 5
 
 
-def test_an_ingest_waiting_for_its_lock_removes_no_snapshot_a_run_holds(with_branches):
-    _loans(with_branches, 1)
-    ingest(with_branches)
-    with snapshots.pinned(with_branches.data_dir) as first:
+def test_no_snapshot_a_run_holds_is_removed_however_many_ingests_follow(settings):
+    _snapshot_of(settings, 1)
+    with snapshots.pinned(settings.data_dir) as first:
         for count in (2, 3):
-            _loans(with_branches, count)
-            ingest(with_branches)
-        names = _snapshot_names(with_branches)
+            _snapshot_of(settings, count)
+        names = _snapshot_names(settings)
         assert first.name in names and len(names) == 2  # the pinned one and the current one
-    assert snapshots.remove_unpinned_when_idle(with_branches.data_dir) == [first.name]
+    assert snapshots.remove_unpinned_when_idle(settings.data_dir) == [first.name]
 
 
-def test_a_clean_up_waits_while_an_ingest_holds_its_lock(with_branches):
+def test_a_clean_up_waits_while_an_ingest_holds_its_lock(settings):
     from filelock import FileLock
 
-    _loans(with_branches, 1)
-    ingest(with_branches)
-    with snapshots.pinned(with_branches.data_dir) as first:
-        _loans(with_branches, 2)
-        ingest(with_branches)
-    with FileLock(with_branches.data_dir / snapshots.INGEST_LOCK):
-        assert snapshots.remove_unpinned_when_idle(with_branches.data_dir) == []
+    _snapshot_of(settings, 1)
+    with snapshots.pinned(settings.data_dir) as first:
+        _snapshot_of(settings, 2)
+    with FileLock(settings.data_dir / snapshots.INGEST_LOCK):
+        assert snapshots.remove_unpinned_when_idle(settings.data_dir) == []
     assert first.is_dir()
-    assert snapshots.remove_unpinned_when_idle(with_branches.data_dir) == [first.name]
+    assert snapshots.remove_unpinned_when_idle(settings.data_dir) == [first.name]
 
 
 def test_a_processed_folder_of_an_ingest_before_snapshots_is_replaced(with_branches):
@@ -167,13 +175,13 @@ def test_a_processed_folder_of_an_ingest_before_snapshots_is_replaced(with_branc
     assert [p.name for p in with_branches.data_dir.iterdir() if "retired" in p.name] == []
 
 
-def test_a_killed_ingest_leaves_a_snapshot_the_next_one_removes(with_branches):
-    _loans(with_branches, 1)
-    ingest(with_branches)
-    built = snapshots.complete(snapshots.start_building(with_branches.data_dir))  # no switch
-    ingest(with_branches)
-    assert not built.exists()
-    assert len(_snapshot_names(with_branches)) == 1
+def test_what_a_killed_ingest_left_is_removed_by_the_next(settings):
+    _snapshot_of(settings, 1)
+    built = snapshots.complete(snapshots.start_building(settings.data_dir))  # killed: no switch
+    half = snapshots.start_building(settings.data_dir)  # killed while building
+    _snapshot_of(settings, 2)
+    assert not built.exists() and not half.exists()
+    assert _snapshot_names(settings) == [snapshots.current(settings.data_dir).name]
 
 
 def _days():

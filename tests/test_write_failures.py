@@ -50,9 +50,9 @@ def test_an_ingest_that_cannot_write_names_the_file_and_changes_nothing(with_bra
     ingest(with_branches)
     before = snapshots.current(with_branches.data_dir)
     digests = _digests(with_branches.processed_dir)
-    rows = "".join(f"2025-01-02,1,Heemstede,E{n * 7919},R,2100{n}\n" for n in range(60_000))
+    rows = "".join(f"2025-01-02,1,Heemstede,E{n * 7919},R,2100{n}\n" for n in range(10_000))
     write_raw(with_branches, "uitleenacties", "a.csv", loans + rows)
-    done = _limited(["ingest"], limit=100_000)
+    done = _limited(["ingest"], limit=40_000)
     assert done.returncode == 2, done.stderr
     assert "cannot write " in done.stderr and "uitleenacties.parquet: " in done.stderr
     assert "File too large; the processed data stay as they were" in done.stderr
