@@ -13,14 +13,19 @@ UTF-8, comma-separated, ``\\n`` line ends, no index.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from bibanalyse.files import writing
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = r"[+-]?\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?"
+_FORMULA_START = r"^[=+\-@\t\r]"
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?")
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -39,8 +44,19 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for name, column in frame.items():
         if _holds_text(column):
             column = _neutralised(column)
-        columns[_neutralised(pd.Series([str(name)])).iloc[0]] = column
+        columns[neutralised(str(name))] = column
     return pd.DataFrame(columns, index=frame.index)
+
+
+def neutralised(text: str) -> str:
+    """One text as ``neutralise_formulas`` writes it.
+
+    >>> neutralised("=1+2"), neutralised("-12")
+    ("'=1+2", '-12')
+    """
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        text = "'" + text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_text(frame: pd.DataFrame, **options) -> str:
@@ -69,17 +85,17 @@ def _holds_text(column: pd.Series) -> bool:
 
 
 def _neutralised(column: pd.Series) -> pd.Series:
-    """The column with a ``'`` before each text that begins a formula, computed on the
-    cells' text; other cells (numbers among them) are kept as they are. A carriage return
-    within a text becomes a line feed: the CSV module quotes a cell holding a line feed, not
-    one holding only a carriage return, which a spreadsheet would take for the row's end."""
-    text = column.astype("str")
-    runs = text.str.startswith(FORMULA_STARTS) & ~text.str.fullmatch(_NUMBER)
-    runs = runs.fillna(False).to_numpy(dtype=bool) & column.notna().to_numpy()
-    returns = text.str.contains("\r", regex=False).fillna(False).to_numpy(dtype=bool)
-    if not (runs.any() or returns.any()):
+    """The column with each text cell that begins a formula, or holds a carriage return,
+    written anew (see ``neutralised``); found by Arrow on the cells' text, changed one by
+    one (they are few), other cells (numbers among them) kept as they are. A carriage return
+    becomes a line feed: the CSV module quotes a cell holding a line feed, not one holding
+    only a carriage return, which a spreadsheet would take for the row's end."""
+    text = pa.array(column.astype("str"), type=pa.large_string())
+    suspect = pc.or_(pc.match_substring_regex(text, _FORMULA_START), pc.match_substring(text, "\r"))
+    positions = np.flatnonzero(pc.fill_null(suspect, False).to_numpy(zero_copy_only=False))
+    if not len(positions):
         return column
-    column = column.astype(object)
-    column[runs] = "'" + text[runs]
-    column[returns] = column[returns].str.replace("\r\n", "\n").str.replace("\r", "\n")
+    column = column.astype(object)  # a copy
+    for position in positions:
+        column.iat[position] = neutralised(str(column.iat[position]))
     return column
