@@ -5,10 +5,13 @@ agreement in force (its goal cells repeated for every goal of that ambition, see
 :func:`ambition_notebook`), run in parallel, each in the project's own kernel with explicit
 parameters, working folder and cell time-out, and are exported in-process to self-contained
 HTML. The run then writes what the mail needs: the combined report of all of them
-(``rapportage_<Gemeente>_<periode>.html``), ``indicatoren.csv``, ``oordelen.csv`` (the verdict
-on every goal) and ``manifest.json``. Everything is built in a staging folder beside the
-published one and swapped in only when complete: a failed run publishes nothing of its
-period and keeps the executed notebooks in ``<periode>.failed/`` for inspection.
+(``rapportage_<Gemeente>_<periode>.html``), the same as one PDF document for print
+(``rapportage_<Gemeente>_<periode>.pdf``, :mod:`bibanalyse.document`; where its engine is
+missing the run goes on without it and the manifest says why), ``indicatoren.csv``,
+``oordelen.csv`` (the verdict on every goal) and ``manifest.json``. Everything is built in a
+staging folder beside the published one and swapped in only when complete: a failed run
+publishes nothing of its period and keeps the executed notebooks in ``<periode>.failed/`` for
+inspection.
 """
 
 from __future__ import annotations
@@ -82,14 +85,16 @@ def period_folder(settings: Settings, municipality: str, period: Period) -> Path
     return settings.reports_dir / municipality / period.label
 
 
-def combined_name(municipality: str, period: Period) -> str:
-    """The file name of the combined report.
+def combined_name(municipality: str, period: Period, suffix: str = ".html") -> str:
+    """The file name of the combined report, or with ``suffix=".pdf"`` of the PDF.
 
     >>> combined_name("Heemstede", Period.parse("2025-H2"))
     'rapportage_Heemstede_2025-H2.html'
+    >>> combined_name("Heemstede", Period.parse("2025-H2"), ".pdf")
+    'rapportage_Heemstede_2025-H2.pdf'
     """
     name = re.sub(r"[^\w-]+", "_", municipality).strip("_")
-    return f"rapportage_{name}_{period.label}.html"
+    return f"rapportage_{name}_{period.label}{suffix}"
 
 
 def report_notebooks(
@@ -182,8 +187,10 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
     try:
         runs = _execute_all(notebooks, staging, parameters, settings, workers)
         _write_combined(staging, municipality, period, runs)
-        _write_tables(staging, settings, period, municipality)
-        _write_manifest(staging, settings, parameters, runs, started)
+        report = _report(settings, period, municipality)
+        _write_tables(staging, report)
+        document = _write_document(staging, report, runs)
+        _write_manifest(staging, settings, parameters, runs, started, document)
     except NotebookFailed:
         raise
     except BaseException:
@@ -194,23 +201,62 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
     log.info("published %s in %.1f s", target, time.time() - started)
 
 
+def document_title(municipality: str, period: Period) -> str:
+    """The title of the combined report and of the PDF.
+
+    >>> document_title("Heemstede", Period.parse("2025-H2"))
+    'Prestatieafspraken Heemstede – tweede halfjaar 2025'
+    """
+    return f"Prestatieafspraken {municipality} \u2013 {period.dutch_label}"
+
+
 def _write_combined(staging: Path, municipality: str, period: Period, runs) -> None:
     """Every report of the period in one document, as published (overview first)."""
     from bibanalyse.export import export_combined
 
-    title = f"Prestatieafspraken {municipality} \u2013 {period.dutch_label}"
     parts = [(run.report.name, run.executed) for run in runs]
-    export_combined(parts, staging / combined_name(municipality, period), title=title)
+    out = staging / combined_name(municipality, period)
+    export_combined(parts, out, title=document_title(municipality, period))
 
 
-def _write_tables(staging: Path, settings: Settings, period: Period, municipality: str) -> None:
-    """``indicatoren.csv`` and ``oordelen.csv``, from one reading of the processed data."""
-    from bibanalyse.indicators.table import indicator_csv
+def _report(settings: Settings, period: Period, municipality: str):
+    """The report model, from one reading of the processed data: for the tables and the
+    PDF's title, contents and notes."""
     from bibanalyse.report import Report
 
-    report = Report.for_settings(settings, period, municipality)
+    return Report.for_settings(settings, period, municipality)
+
+
+def _write_tables(staging: Path, report) -> None:
+    """``indicatoren.csv`` and ``oordelen.csv``."""
+    from bibanalyse.indicators.table import indicator_csv
+
     write_atomically(staging / INDICATOR_FILE, indicator_csv(report.indicators))
     write_atomically(staging / VERDICT_FILE, indicator_csv(report.verdicts()))
+
+
+def _write_document(staging: Path, report, runs) -> dict:
+    """The PDF of the executed notebooks, as published (overview first), and its entry in
+    the manifest; where the engine is missing, an entry that says so and why."""
+    from bibanalyse import document
+
+    if reason := document.engine_missing():
+        log.warning("no PDF made: %s", reason)
+        return {"path": None, "reason": reason}
+    started = time.perf_counter()
+    municipality, period = report.municipality, report.period
+    parts = [(run.report.name, run.executed) for run in runs]
+    title = document_title(municipality, period)
+    html = document.document_html(parts, document.front_matter(report), title=title)
+    made = document.write_pdf(html, staging / combined_name(municipality, period, ".pdf"))
+    seconds = time.perf_counter() - started
+    progress(f"  {made.path.name}: {made.pages} pages in {seconds:.1f} s")
+    return {
+        **_file_entry(made.path, staging),
+        "pages": made.pages,
+        "engine": document.engine_version(),
+        "seconds": round(seconds, 2),
+    }
 
 
 def check_parameters(notebook: Path, parameters: dict) -> None:
@@ -324,7 +370,7 @@ def _warnings(node: nbformat.NotebookNode) -> tuple[str, ...]:
     )
 
 
-def _write_manifest(staging, settings, parameters, runs, started) -> None:
+def _write_manifest(staging, settings, parameters, runs, started, document: dict) -> None:
     inputs = sorted(path for path in settings.processed_dir.rglob("*") if path.is_file())
     manifest = {
         "bibanalyse": __version__,
@@ -335,6 +381,7 @@ def _write_manifest(staging, settings, parameters, runs, started) -> None:
         "seconds": round(time.time() - started, 2),
         "inputs": [_file_entry(path, settings.data_dir) for path in inputs],
         "notebooks": [_notebook_entry(run) for run in runs],
+        "pdf": document,
         "warnings": [f"{run.report.name}: {text}" for run in runs for text in run.warnings],
     }
     (staging / MANIFEST_FILE).write_text(
