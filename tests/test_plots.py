@@ -272,12 +272,13 @@ def test_show_displays_a_png_and_an_svg_with_alt_text_and_closes_the_figure(monk
     assert options["metadata"] == {"image/png": alt, "image/svg+xml": alt}
 
 
-def test_a_figure_renders_to_a_vector_svg_with_its_text_as_paths(loans):
+def test_a_figure_renders_to_a_vector_svg_with_its_text_as_text_in_the_house_font(loans):
     fig = plots.monthly_series(loans, hue="segment", title="Uitleningen")
     svg = plots.to_svg(fig)
     assert "<dc:date>" not in svg  # nothing that changes from run to run but the layout
     assert "<image" not in svg  # nothing rasterised
-    assert "<text" not in svg  # text as paths: the same without the font
+    assert ">Uitleningen</text>" in svg  # the title, as text
+    assert "DejaVu Sans" in svg
 
 
 def test_bars_keep_the_exact_okabe_ito_colours_and_label_a_missing_value():
