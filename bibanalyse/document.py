@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +52,8 @@ __all__ = [
 ENGINE = "WeasyPrint"
 INSTALL_HINT = (
     "install it with `pip install weasyprint` (in the project's environment: "
-    "`pip install -e .`) and Debian's Pango: `apt-get install libpango-1.0-0 libpangoft2-1.0-0`"
+    "`pip install -e .`) and Debian's Pango and fonts: "
+    "`apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core`"
 )
 PDF_VARIANT = "pdf/ua-1"  # tagged, with title, language and an outline: PDF/UA
 MAX_PDF_BYTES = 5_000_000  # like an HTML report: what an e-mail attachment may cost
@@ -64,11 +64,10 @@ CONTENTS_NOTES = "Toelichting op de methode"
 
 @dataclass(frozen=True)
 class Made:
-    """A PDF written: where, its number of pages and the seconds it took."""
+    """A PDF written: where, and its number of pages."""
 
     path: Path
     pages: int
-    seconds: float
 
 
 @functools.cache
@@ -117,6 +116,7 @@ def front_matter(report) -> dict:
         "footer_css": css_string(footer),
         "contents": contents,
         "notes_target": NOTES_TARGET,
+        "notes_title": CONTENTS_NOTES,
         "period": f"het {period.dutch_label}",
         "first_day": fmt.date(period.first_day),
         "last_day": fmt.date(period.last_day),
@@ -158,7 +158,6 @@ def write_pdf(html: str, out: Path) -> Made:
         raise ValueError(f"{Path(out).name}: the document is not self-contained: {problems}")
     from weasyprint import HTML
 
-    started = time.perf_counter()
     document = HTML(string=html).render()
     data = document.write_pdf(pdf_variant=PDF_VARIANT)
     if len(data) > MAX_PDF_BYTES:
@@ -166,7 +165,7 @@ def write_pdf(html: str, out: Path) -> Made:
             f"{Path(out).name}: {len(data):,} bytes, more than the {MAX_PDF_BYTES:,} allowed"
         )
     write_atomically(Path(out), data)
-    return Made(Path(out), len(document.pages), time.perf_counter() - started)
+    return Made(Path(out), len(document.pages))
 
 
 def css_string(text: str) -> str:

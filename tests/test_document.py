@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -336,3 +337,21 @@ def test_without_the_engine_run_says_once_what_is_missing(settings, monkeypatch,
     err = capsys.readouterr().err
     assert err.count("no PDF will be made") == 1
     assert f"bibanalyse run: warning: no PDF will be made: {MISSING}" in err
+
+
+def test_without_the_package_the_engine_is_missing_with_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint fails
+
+    reason = document.engine_missing.__wrapped__()
+
+    assert reason.startswith("WeasyPrint is not installed; install it with `pip install")
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in reason
+
+
+def test_the_pdf_loads_nothing_from_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.setattr(document, "engine_missing", lambda: None)
+    html = '<html lang="nl"><title>x</title><img src="https://example.org/a.png" alt="a">'
+
+    with pytest.raises(ValueError, match="loads from another host"):
+        document.write_pdf(html, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
