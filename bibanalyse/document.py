@@ -124,7 +124,7 @@ def front_matter(report) -> dict:
         "year_earlier": period.year_earlier().dutch_label,
         "rise_margin": fmt.percentage(verdicts.RISE_MARGIN),
         "stable_margin": fmt.percentage(verdicts.STABLE_MARGIN),
-        "verdicts": [(VERDICT_MARKS[kind], label) for kind, label in VERDICTS.items()],
+        "verdicts": [(kind, VERDICT_MARKS[kind], label) for kind, label in VERDICTS.items()],
         "estimate_note": ESTIMATE_NOTE,
         "threshold": str(suppression.DEFAULT_THRESHOLD),
         "source": (
