@@ -73,9 +73,20 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir_option(ingest)
 
     indicators = _command(
-        commands, "indicators", run_indicators, "write the indicator table of a period as CSV"
+        commands,
+        "indicators",
+        run_indicators,
+        "write the indicator table of one or more periods as CSV",
     )
-    indicators.add_argument("--period", required=True, metavar="P", help="2025-H1, 2025-H2 or 2025")
+    indicators.add_argument(
+        "--period",
+        nargs="+",
+        action="extend",
+        required=True,
+        metavar="P",
+        help="one or more periods, 2025-H1, 2025-H2 or 2025, or a range such as "
+        "2024-H1..2025-H2; all in one table, the data read once",
+    )
     _municipality_option(indicators)
     _data_dir_option(indicators)
     indicators.add_argument(
@@ -188,14 +199,15 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_indicators(args: argparse.Namespace, settings: Settings) -> int:
     from bibanalyse.indicators.table import indicator_csv, indicator_table, write_indicator_table
-    from bibanalyse.periods import Period
+    from bibanalyse.periods import parse_periods
 
-    period = Period.parse(args.period)
+    periods = parse_periods(args.period)
     if args.out is None:
-        sys.stdout.write(indicator_csv(indicator_table(settings, period, args.municipality)))
+        sys.stdout.write(indicator_csv(indicator_table(settings, periods, args.municipality)))
         return EXIT_OK
-    table = write_indicator_table(settings, period, args.municipality, args.out)
-    print(f"{len(table)} indicator rows for {period} written to {args.out}")
+    table = write_indicator_table(settings, periods, args.municipality, args.out)
+    named = ", ".join(str(period) for period in periods)
+    print(f"{len(table)} indicator rows for {named} written to {args.out}")
     return EXIT_OK
 
 

@@ -249,10 +249,21 @@ class Tables:
         cls, processed_dir: Path | str, period: Period | str, municipality: str
     ) -> Tables:
         """The tables for ``period`` and its comparisons (previous period, year earlier)."""
+        return cls.for_periods(processed_dir, [period], municipality)
+
+    @classmethod
+    def for_periods(
+        cls, processed_dir: Path | str, periods: Iterable[Period | str], municipality: str
+    ) -> Tables:
+        """The tables for every one of ``periods`` and their comparisons, read once."""
         processed_dir = Path(processed_dir)
         vestigingen = read_table(processed_dir, "vestigingen", columns=["vestiging", "gemeente"])
         name = municipality_name(vestigingen, municipality)
-        first_day, last_day = comparison_window(period)
+        windows = [comparison_window(period) for period in periods]
+        if not windows:
+            raise ValueError("no periods to read the tables for")
+        first_day = min(first for first, _ in windows)
+        last_day = max(last for _, last in windows)
         tables = cls(
             municipality=name,
             branches=tuple(_branches(vestigingen, name)),

@@ -8,7 +8,12 @@ import pytest
 
 from bibanalyse.agreements import agreement_for
 from bibanalyse.config import Settings
-from bibanalyse.indicators.table import COLUMNS, compute_indicators, write_indicator_table
+from bibanalyse.indicators.table import (
+    COLUMNS,
+    compute_indicators,
+    indicator_table,
+    write_indicator_table,
+)
 from bibanalyse.periods import Period
 from bibanalyse.store import Tables
 
@@ -350,6 +355,28 @@ def test_write_indicator_table_takes_the_settings(tmp_path):
     participants = table[(table["afspraak"] == "1.2") & (table["indicator"] == "deelnemers")]
     assert participants["waarde"].tolist() == [12 + 60]
     assert out.read_text(encoding="utf-8").startswith("periode,afspraak")
+
+
+def test_several_periods_in_one_table_read_once_equal_each_period_alone(tmp_path, monkeypatch):
+    from bibanalyse import store
+
+    processed = tmp_path / "processed"
+    write_processed(processed)
+    periods = ["2024-H2", "2025-H1", "2025"]
+    with pytest.warns(UserWarning):
+        alone = [indicator_table(processed, period, "Heemstede") for period in periods]
+    reads = []
+    original = store.read_table
+    monkeypatch.setattr(
+        store, "read_table", lambda *a, **k: reads.append(a[1]) or original(*a, **k)
+    )
+    with pytest.warns(UserWarning):
+        together = indicator_table(processed, periods, "Heemstede")
+    pd.testing.assert_frame_equal(together, pd.concat(alone, ignore_index=True))
+    assert together["periode"].unique().tolist() == periods
+    assert len(reads) == len(set(reads))  # each table read once for all periods
+    loans = together[(together["afspraak"] == "4.1") & (together["indicator"] == "uitleningen")]
+    assert loans["waarde"].tolist() == [1, 3, 3]  # 1 July 2024; 10 Jan, 1 Feb, 30 June 2025
 
 
 def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -178,12 +178,14 @@ def compute_indicators(
 
 def indicator_table(
     source: Settings | Path | str,
-    period: Period | str,
+    period: Period | str | Sequence[Period | str],
     municipality: str | None = None,
     *,
     class_size: int | None = None,
 ) -> pd.DataFrame:
-    """Load the processed data and compute the indicator table of a period.
+    """Load the processed data and compute the indicator table of a period, or of several
+    periods in one table (one after the other, each with the goals of the agreement in force
+    then): the data are read once for all of them, and each value is computed once.
 
     ``source`` is the settings (``processed_dir``, the default ``municipality`` and
     ``class_size``) or the processed-data folder itself (class size then defaults to 23).
@@ -199,11 +201,12 @@ def indicator_table(
         raise TypeError(f"source must be Settings or a folder, got {source!r}")
     if not municipality:
         raise ValueError(f"a municipality is a name such as 'Heemstede', got {municipality!r}")
-    if isinstance(period, str):
-        period = Period.parse(period)
-    tables = Tables.for_period(processed_dir, period, municipality)
-    agreement = agreement_for(tables.municipality, period)
-    return compute_indicators(tables, period, tables.municipality, agreement, class_size=class_size)
+    periods = [period] if isinstance(period, Period | str) else list(period)
+    periods = [Period.parse(p) if isinstance(p, str) else p for p in periods]
+    tables = Tables.for_periods(processed_dir, periods, municipality)
+    calculator = Calculator(tables, check_class_size(class_size))
+    frames = [calculator.table(p, agreement_for(tables.municipality, p).goals) for p in periods]
+    return pd.concat(frames, ignore_index=True)
 
 
 def indicator_csv(table: pd.DataFrame) -> str:
@@ -213,7 +216,7 @@ def indicator_csv(table: pd.DataFrame) -> str:
 
 def write_indicator_table(
     source: Settings | Path | str,
-    period: Period | str,
+    period: Period | str | Sequence[Period | str],
     municipality: str | None,
     out: Path | str,
     *,
