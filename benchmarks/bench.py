@@ -10,8 +10,9 @@ Four measurements, each against its target, printed as one table headed by the m
    the rows (8x/1x at most the rows' ratio x 1.15), peak memory stays under 3 GB;
 3. run: ``bibanalyse run`` of the latest demo half year against the plain sequence (per
    notebook ``papermill`` then ``jupyter nbconvert --to html``) on the same data: at most
-   0.4 of its wall time; and the PDF's share of that run (its seconds in the run's
-   manifest): at most half the time of the run without it;
+   0.4 of its wall time, leaving out the PDF (its seconds in the run's manifest), which
+   the plain sequence does not make; and the PDF's share: at most half the time of the run
+   without it;
 4. interactive: a fresh Python process that imports bibanalyse, loads one period's loans of
    Heemstede and draws the loans-by-month figure: under 2 seconds.
 
@@ -392,27 +393,27 @@ def bench_run(bench: Bench) -> None:
         ],
         "bibanalyse run",
     )
-    ratio = run.seconds / sequence
     manifest = bench.root / "reports" / MUNICIPALITY / PERIOD / "manifest.json"
     pdf = json.loads(manifest.read_text(encoding="utf-8")).get("pdf") or {}
+    without = run.seconds - (pdf.get("seconds") or 0.0)  # the plain sequence makes no PDF
+    ratio = without / sequence
     bench.rows += [
         Row(f"3 plain sequence, {len(notebooks)} notebooks, {PERIOD}", f"{sequence:.1f} s"),
         Row(
             f"3 bibanalyse run --period {PERIOD}",
-            f"{run.seconds:.1f} s = {ratio:.2f} x plain",
+            f"{run.seconds:.1f} s; without the PDF {without:.1f} s = {ratio:.2f} x plain",
             f"<= {RUN_TARGET_RATIO:g} x plain",
             ratio <= RUN_TARGET_RATIO,
         ),
-        _pdf_row(pdf, run.seconds),
+        _pdf_row(pdf, without),
     ]
 
 
-def _pdf_row(pdf: dict, run_seconds: float) -> Row:
+def _pdf_row(pdf: dict, without: float) -> Row:
     """The PDF's seconds in the run (from its manifest) against the run without them."""
     item = f"3 of which the PDF, {PERIOD}"
     if not pdf.get("path"):
         return Row(item, f"no PDF made: {pdf.get('reason', 'the manifest names none')}")
-    without = run_seconds - pdf["seconds"]
     share = pdf["seconds"] / without
     return Row(
         item,

@@ -226,6 +226,17 @@ def test_every_figure_is_tagged_with_its_alternative_text(folder, pdf):
     assert [figure["/Alt"] for figure in figures] == alts
 
 
+def test_every_table_cell_names_its_headers(pdf):
+    elements = _structure(pdf.trailer["/Root"]["/StructTreeRoot"])
+    headers = {str(element["/ID"]) for element in elements if element.get("/S") == "/TH"}
+    cells = [element for element in elements if element.get("/S") == "/TD"]
+
+    assert cells and headers
+    for cell in cells:
+        named = [str(name) for name in cell["/A"]["/Headers"]]
+        assert named and set(named) <= headers, named
+
+
 def test_every_font_is_embedded(pdf):
     fonts = {}
     for page in pdf.pages:
