@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format lab bench clean
+.PHONY: demo test lint format lab bench clean docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lab: $(STAMP)
 # records it in benchmarks/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --markdown benchmarks/RESULTS.md
+
+# The Dutch documentation of the indicators, made from their definitions.
+docs: $(STAMP)
+	$(BIN)/python -m bibanalyse.indicators.documentation > docs/indicatoren.md
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -1,10 +1,12 @@
 """The figures of the reports: for an indicator, the figure that says more than its number.
 
 Each function takes the period's ``Tables``, the period and the goal (and, as keywords, the
-goal's indicator rows and the class size), and returns a matplotlib Figure, or None when
-there is nothing to draw. An indicator's entry in the registry names its figures; a figure
-that is the same for every goal (loans by month, visits) is drawn once per report, the
-ones in :data:`PER_GOAL` once per goal (see ``bibanalyse.report``).
+goal's indicator rows, ``trend`` (an indicator of the goal per half year, see
+``GoalReport.trend``) and the class size), and returns a matplotlib Figure, or None when
+there is nothing to draw. :func:`headline_trend` is drawn for every goal with a measure;
+an indicator's entry in the registry names its other figures. A figure that is the same for
+every goal (loans by month, visits) is drawn once per report, the ones in :data:`PER_GOAL`
+once per goal (see ``bibanalyse.report``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from matplotlib.figure import Figure
 
 from bibanalyse import plots, suppression
 from bibanalyse.indicators import activities, communication, digital, ido, loans, partners, visits
-from bibanalyse.indicators.registry import REGISTRY
+from bibanalyse.indicators.registry import ESTIMATE, FRACTION, REGISTRY
 from bibanalyse.periods import Period
 from bibanalyse.store import Tables
 
@@ -44,31 +46,46 @@ def loans_by_month(tables: Tables, period: Period, goal: Goal, **_) -> Figure:
     )
 
 
-def members_begin_end(tables: Tables, period: Period, goal: Goal, *, indicators, **_):
-    """The goal's counts at the period's begin and end that this figure is drawn for
-    (members, youth members); not drawn when a count of people by a personal attribute is
-    small (see ``suppression``)."""
-    values = indicators.drop_duplicates("indicator").set_index("indicator")["waarde"]
-    pairs = []
-    for key in values.index:
-        end = REGISTRY[key]
-        if end.begin in values.index and members_begin_end in end.figures:
-            pairs.append((end, values[end.begin], values[key]))
-    data = pd.DataFrame(
-        [{"groep": end.noun, "begin": begin, "eind": last} for end, begin, last in pairs],
-        columns=["groep", "begin", "eind"],
+def headline_trend(tables: Tables, period: Period, goal: Goal, *, trend, **_):
+    """The goal's headline figure per half year since the agreement started (and before,
+    where the data reach back, marked as the agreement before); not drawn for a count of
+    people by a personal attribute with a small value in it (see ``suppression``)."""
+    indicator = REGISTRY[goal.headline]
+    frame = trend()
+    if frame["waarde"].isna().all() or _has_small(indicator, frame):
+        return None
+    estimate = indicator.kind == ESTIMATE
+    return plots.trend(
+        frame,
+        title=f"{indicator.label} per halfjaar",
+        low="ondergrens" if estimate else None,
+        high="bovengrens" if estimate else None,
+        percent=indicator.kind == FRACTION,
+        value_format=indicator.shown,
+        note="Geschat, met het 95%-interval" if estimate else None,
     )
-    if data.empty or data[["begin", "eind"]].isna().any().any():
+
+
+def members_over_time(tables: Tables, period: Period, goal: Goal, *, trend, **_):
+    """Members and youth members at the end of each half year; not drawn when it would
+    repeat the headline's own trend, or when a count of people by age is small."""
+    keys = [key for key in goal.indicators if members_over_time in REGISTRY[key].figures]
+    if not keys or keys == [goal.headline]:
         return None
-    if any(end.personal and suppression.is_small(min(a, b)) for end, a, b in pairs):
+    frames = [trend(key).assign(groep=REGISTRY[key].noun) for key in keys]
+    if any(_has_small(REGISTRY[key], frame) for key, frame in zip(keys, frames, strict=True)):
         return None
-    return plots.begin_end_bars(
-        data,
-        title=f"Leden aan het begin en eind van {period.dutch_label}",
+    return plots.trend(
+        pd.concat(frames, ignore_index=True),
+        hue="groep",
+        title="Leden aan het eind van elk halfjaar",
         ylabel="Leden",
-        begin_label=f"Begin ({period.first_day:%d-%m-%Y})",
-        end_label=f"Eind ({period.last_day:%d-%m-%Y})",
     )
+
+
+def _has_small(indicator, frame: pd.DataFrame) -> bool:
+    """Whether a count of people by a personal attribute holds a small value."""
+    return indicator.personal and any(suppression.is_small(v) for v in frame["waarde"])
 
 
 def participants_by_kind(tables: Tables, period: Period, goal: Goal, *, class_size, **_):

@@ -254,8 +254,20 @@ def _period_range(text: str, first_text: str, last_text: str) -> list[Period]:
         raise ValueError(f"{text!r} is not a range: {first} comes after {last}")
     if first.length == "year":
         return [Period(year) for year in range(first.year, last.year + 1)]
-    halves = range(first.year * 2 + first.half - 1, last.year * 2 + last.half)
-    return [Period(index // 2, index % 2 + 1) for index in halves]
+    return half_years(first.first_day, last.last_day)
+
+
+def half_years(first_day: date, last_day: date) -> list[Period]:
+    """The half years from the one holding ``first_day`` to the one holding ``last_day``.
+
+    >>> [str(p) for p in half_years(date(2023, 8, 1), date(2024, 12, 31))]
+    ['2023-H2', '2024-H1', '2024-H2']
+    >>> half_years(date(2025, 1, 1), date(2024, 12, 31))
+    []
+    """
+    first = first_day.year * 2 + (first_day.month > 6)
+    last = last_day.year * 2 + (last_day.month > 6)
+    return [Period(index // 2, index % 2 + 1) for index in range(first, last + 1)]
 
 
 def latest_ended(on: date, length: PeriodLength = "half") -> Period:

@@ -25,6 +25,9 @@ is seaborn's ``heatmap``. Drawn with matplotlib itself, and why:
   on either side of a gap, where a month without data must show as a gap; and it ties
   markers and dashes to one variable, where the group needs colour and marker shape and the
   year dash and filled or open markers, so that both still read in grey.
+- :func:`trend`: the half years of an earlier agreement must differ from the current
+  agreement's in line and marker (grey, dashed, open) within one line per group, which
+  seaborn's ``lineplot`` ties to separate variables; and a half year without data is a gap.
 - the 95% intervals of :func:`interval_bars`: seaborn computes error bars from the
   observations it is given, while ours come from the visitor estimate; they are drawn with
   ``Axes.errorbar`` on seaborn's bars.
@@ -68,12 +71,12 @@ __all__ = [
     "SEQUENTIAL",
     "SERIES_COLOURS",
     "bars",
-    "begin_end_bars",
     "heatmap_weekday_hour",
     "interval_bars",
     "monthly_series",
     "occupancy_by_daypart",
     "show",
+    "trend",
     "to_png",
     "to_svg",
     "use_house_style",
@@ -281,48 +284,6 @@ def monthly_series(
 
 
 @_house_styled
-def begin_end_bars(
-    frame: pd.DataFrame,
-    category: str = "groep",
-    begin: str = "begin",
-    end: str = "eind",
-    *,
-    title: str,
-    ylabel: str = "",
-    begin_label: str = "Begin",
-    end_label: str = "Eind",
-    value_format: Callable[[Any], str] = fmt.number,
-    note: str | None = None,
-) -> Figure:
-    """Two bars per group, at the period's begin (orange, hatched) and end (blue, solid).
-
-    One row per group (e.g. jeugd, volwassenen, totaal) with its ``begin`` and ``end``
-    counts; pass ``begin_label="1 januari 2025"`` and the like for the legend, and a
-    ``value_format`` that writes ``<10`` where a breakdown by a personal attribute must hide
-    small counts (see :mod:`bibanalyse.suppression`).
-    """
-    _require(frame, [category, begin, end], "begin_end_bars")
-    _unique(frame[category], category)
-    fig, ax = _new_figure()
-    if frame.empty:
-        return _no_data(fig, ax, title)
-    series = {
-        begin_label: _numeric(frame[begin], begin),
-        end_label: _numeric(frame[end], end),
-    }
-    looks = {
-        begin_label: (PALETTE["vergelijking"], HATCHES[1]),
-        end_label: (PALETTE["huidig"], HATCHES[0]),
-    }
-    drawn = _bar_chart(ax, frame[category], series, looks, value_format, width=0.76)
-    ax.set_xticks(range(len(frame)), [_wrap(c, 16) for c in frame[category]])
-    _value_axis(ax.yaxis, pd.concat(series.values()), 0, headroom=0.12)
-    ax.set_ylabel(ylabel)
-    _legend_below(fig, drawn)
-    return _finish(fig, ax, title, note)
-
-
-@_house_styled
 def bars(
     frame: pd.DataFrame,
     category: str,
@@ -518,6 +479,124 @@ def interval_bars(
     whisker = Line2D([], [], color=_TEXT, marker="_", markersize=12, lw=1.4, label=interval_label)
     _legend_below(fig, [*drawn, whisker])
     return _finish(fig, ax, title, note)
+
+
+@_house_styled
+def trend(
+    frame: pd.DataFrame,
+    x: str = "periode",
+    y: str = "waarde",
+    hue: str | None = None,
+    *,
+    title: str,
+    agreement: str = "afspraken",
+    low: str | None = None,
+    high: str | None = None,
+    ylabel: str = "",
+    percent: bool = False,
+    value_format: Callable[[Any], str] = fmt.number,
+    note: str | None = None,
+) -> Figure:
+    """A value per half year since an agreement started, one line per ``hue`` group.
+
+    ``x`` holds half years (``"2025-H1"``, in order), ``agreement`` the title of the
+    agreement in force in each. The current agreement (the last one) is drawn solid with
+    filled markers in colour; the half years of an earlier agreement dashed, grey and with
+    open markers, each agreement named in the legend. A missing value is a gap. The last
+    value of each line is labelled (``value_format``); ``low``/``high`` draw an estimate's
+    95% interval as error bars; ``percent`` reads fractions as percentages. The value axis
+    fits the values rather than starting at zero, but spans at least a fifth of their level.
+    """
+    columns = [x, y, agreement] + [c for c in (hue, low, high) if c]
+    _require(frame, columns, "trend")
+    fig, ax = _new_figure()
+    if frame.empty or _numeric(frame[y], y).isna().all():
+        return _no_data(fig, ax, title)
+    halves = list(dict.fromkeys(frame[x].astype(str)))
+    position = {half: index for index, half in enumerate(halves)}
+    titles = list(dict.fromkeys(frame[agreement].astype(str)))
+    current = titles[-1]
+    groups = list(dict.fromkeys(frame[hue].astype(str))) if hue else [""]
+    colours = _colours(groups, None) if hue else {"": PALETTE["huidig"]}
+    handles = []
+    for index, group in enumerate(groups):
+        rows = frame if not hue else frame[frame[hue].astype(str) == group]
+        places = rows[x].astype(str).map(position).to_numpy()
+        values = _numeric(rows[y], y).to_numpy(dtype=float)
+        is_current = (rows[agreement].astype(str) == current).to_numpy()
+        marker = MARKERS[index % len(MARKERS)]
+        handles += _trend_line(ax, places, values, is_current, colours[group], marker, group)
+        if low and high:
+            errors = [values - _numeric(rows[low], low), _numeric(rows[high], high) - values]
+            ax.errorbar(places, values, yerr=np.nan_to_num(np.array(errors, dtype=float)),
+                        fmt="none", ecolor=_TEXT, capsize=4, lw=1.1)  # fmt: skip
+        known = np.flatnonzero(np.isfinite(values))
+        if known.size:
+            last = known[-1]
+            ax.annotate(value_format(values[last]), (places[last], values[last]),
+                        xytext=(6, 6), textcoords="offset points", fontsize=10)  # fmt: skip
+    ax.set_xticks(range(len(halves)), [_half_year_tick(half) for half in halves])
+    ax.set_xlim(-0.5, len(halves) - 0.5 + 0.6)
+    ax.grid(axis="x", visible=False)
+    _trend_axis(ax, frame[[c for c in (y, low, high) if c]].stack())
+    formatter = fmt.dutch_percent_formatter() if percent else fmt.dutch_number_formatter(0)
+    ax.yaxis.set_major_formatter(formatter)
+    ax.set_ylabel(ylabel)
+    handles += [
+        Line2D([], [], color=_EARLIER, linestyle="--", marker="o", markerfacecolor="white",
+               label=title_) for title_ in titles[:-1]
+    ]  # fmt: skip
+    if len(titles) > 1:
+        handles.append(Line2D([], [], color=_TEXT, marker="o", label=current))
+    _legend_below(fig, handles)
+    return _finish(fig, ax, title, note)
+
+
+def _trend_axis(ax: Any, values: pd.Series) -> None:
+    """A value axis that fits the values (a trend is about how a figure moves) but spans at
+    least a fifth of their level, so that a change of a few percent does not look steep;
+    never below zero for values that are not."""
+    known = pd.to_numeric(values, errors="coerce").dropna()
+    low, high = float(known.min()), float(known.max())
+    middle = (low + high) / 2
+    half = max((high - low) / 2 * 1.25, abs(middle) * 0.1) or 1.0
+    bottom = middle - half if low < 0 else max(0.0, middle - half)
+    ax.set_ylim(bottom, middle + half)
+
+
+_EARLIER = "#8C8C8C"  # the half years of an earlier agreement (contrast 3.4:1 on white)
+
+
+def _trend_line(ax, places, values, is_current, colour, marker, group) -> list:
+    """A group's line: the earlier agreement's half years grey, dashed and open, the
+    current ones in ``colour``, solid and filled; the two joined by a dashed segment."""
+    drawn = []
+    earlier = ~is_current
+    if earlier.any():
+        joined = np.flatnonzero(earlier)
+        join = joined[-1] + 1 if joined[-1] + 1 < len(places) else joined[-1]
+        stretch = slice(joined[0], join + 1)
+        ax.plot(places[stretch], values[stretch], color=_EARLIER, linestyle="--", linewidth=1.6,
+                zorder=2)  # fmt: skip
+        ax.plot(places[earlier], values[earlier], linestyle="none", marker=marker,
+                markerfacecolor="white", markeredgecolor=_EARLIER, markeredgewidth=1.4,
+                zorder=3)  # fmt: skip
+    (line,) = ax.plot(places[is_current], values[is_current], color=colour, linewidth=2.4,
+                      marker=marker, markersize=6, label=group or None, zorder=4)  # fmt: skip
+    drawn.append(line)
+    return drawn
+
+
+def _half_year_tick(label: str) -> str:
+    """``2025-H1`` as an axis reads it: ``jan-jun`` over ``2025``.
+
+    >>> _half_year_tick("2025-H2").split()
+    ['jul-dec', '2025']
+    """
+    period = label.split("-H")
+    if len(period) != 2 or period[1] not in ("1", "2"):
+        return label
+    return ("jan-jun" if period[1] == "1" else "jul-dec") + "\n" + period[0]
 
 
 @_house_styled

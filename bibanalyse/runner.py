@@ -185,14 +185,16 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
     staging.mkdir(parents=True)
     log.info("run of %s %s: %d notebooks", municipality, period, len(notebooks))
     try:
-        runs = _execute_all(notebooks, staging, parameters, settings, workers)
+        # the tables need no notebook: they are made meanwhile, in this process
+        with ThreadPoolExecutor(max_workers=1) as side:
+            tables = side.submit(_write_tables, staging, settings, period, municipality)
+            runs = _execute_all(notebooks, staging, parameters, settings, workers)
+        report = tables.result()
         _write_combined(staging, municipality, period, runs)
-        report = _report(settings, period, municipality)
-        _write_tables(staging, report)
         document = _write_document(staging, report, runs)
         _write_manifest(staging, settings, parameters, runs, started, document)
-    except NotebookFailed:
-        raise
+    except _NotebooksFailed as failure:
+        _keep_failed(staging, failure.first)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -219,20 +221,16 @@ def _write_combined(staging: Path, municipality: str, period: Period, runs) -> N
     export_combined(parts, out, title=document_title(municipality, period))
 
 
-def _report(settings: Settings, period: Period, municipality: str):
-    """The report model, from one reading of the processed data: for the tables and the
-    PDF's title, contents and notes."""
+def _write_tables(staging: Path, settings: Settings, period: Period, municipality: str):
+    """``indicatoren.csv`` and ``oordelen.csv``, from one reading of the processed data;
+    returns that report model, whose title, contents and notes the PDF takes."""
+    from bibanalyse.indicators.table import indicator_csv
     from bibanalyse.report import Report
 
-    return Report.for_settings(settings, period, municipality)
-
-
-def _write_tables(staging: Path, report) -> None:
-    """``indicatoren.csv`` and ``oordelen.csv``."""
-    from bibanalyse.indicators.table import indicator_csv
-
+    report = Report.for_settings(settings, period, municipality)
     write_atomically(staging / INDICATOR_FILE, indicator_csv(report.indicators))
     write_atomically(staging / VERDICT_FILE, indicator_csv(report.verdicts()))
+    return report
 
 
 def _write_document(staging: Path, report, runs) -> dict:
@@ -291,14 +289,24 @@ def _execute_all(notebooks, staging, parameters, settings, workers) -> list[Note
         ]
         errors = [future.exception() for future in futures]
     if failures := [error for error in errors if error is not None]:
-        failed = staging.with_name(staging.name.split(".staging")[0][1:] + FAILED_SUFFIX)
-        shutil.rmtree(failed, ignore_errors=True)
-        os.rename(staging, failed)
-        first = failures[0]
-        if isinstance(first, _CellError):
-            raise NotebookFailed(first.notebook, first.detail, failed / first.notebook) from first
-        raise first
+        raise _NotebooksFailed(failures[0])
     return [future.result() for future in futures]
+
+
+class _NotebooksFailed(Exception):
+    def __init__(self, first: BaseException) -> None:
+        super().__init__(str(first))
+        self.first = first
+
+
+def _keep_failed(staging: Path, first: BaseException) -> None:
+    """Keep the executed notebooks of a failed run in ``<periode>.failed/`` and raise."""
+    failed = staging.with_name(staging.name.split(".staging")[0][1:] + FAILED_SUFFIX)
+    shutil.rmtree(failed, ignore_errors=True)
+    os.rename(staging, failed)
+    if isinstance(first, _CellError):
+        raise NotebookFailed(first.notebook, first.detail, failed / first.notebook) from first
+    raise first
 
 
 class _CellError(Exception):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -243,6 +243,8 @@ class Tables:
     processed_dir: Path | None = None
     _frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _first_dates: dict[str, date | None] = field(default_factory=dict, repr=False)
+    columns: Mapping[str, Sequence[str]] = field(default_factory=dict, repr=False)
+    """Per table, the columns to read where fewer than ``TABLE_SPECS`` names will do."""
 
     @classmethod
     def for_period(
@@ -256,14 +258,21 @@ class Tables:
         cls, processed_dir: Path | str, periods: Iterable[Period | str], municipality: str
     ) -> Tables:
         """The tables for every one of ``periods`` and their comparisons, read once."""
-        processed_dir = Path(processed_dir)
-        vestigingen = read_table(processed_dir, "vestigingen", columns=["vestiging", "gemeente"])
-        name = municipality_name(vestigingen, municipality)
         windows = [comparison_window(period) for period in periods]
         if not windows:
             raise ValueError("no periods to read the tables for")
         first_day = min(first for first, _ in windows)
         last_day = max(last for _, last in windows)
+        return cls.for_days(processed_dir, first_day, last_day, municipality)
+
+    @classmethod
+    def for_days(
+        cls, processed_dir: Path | str, first_day: date, last_day: date, municipality: str
+    ) -> Tables:
+        """The tables of ``municipality`` from ``first_day`` to ``last_day``."""
+        processed_dir = Path(processed_dir)
+        vestigingen = read_table(processed_dir, "vestigingen", columns=["vestiging", "gemeente"])
+        name = municipality_name(vestigingen, municipality)
         tables = cls(
             municipality=name,
             branches=tuple(_branches(vestigingen, name)),
@@ -273,6 +282,55 @@ class Tables:
         )
         tables._frames["vestigingen"] = vestigingen
         return tables
+
+    @classmethod
+    def for_organisation(
+        cls,
+        processed_dir: Path | str,
+        first_day: date,
+        last_day: date,
+        columns: Mapping[str, Sequence[str]] | None = None,
+    ) -> Tables:
+        """The tables of every municipality and branch from ``first_day`` to ``last_day``
+        (``municipality`` reads :data:`EVERY_MUNICIPALITY`); ``columns`` as in the class."""
+        processed_dir = Path(processed_dir)
+        vestigingen = read_table(processed_dir, "vestigingen", columns=["vestiging", "gemeente"])
+        tables = cls(
+            municipality=EVERY_MUNICIPALITY,
+            branches=tuple(sorted(vestigingen["vestiging"].dropna().unique())),
+            first_day=first_day,
+            last_day=last_day,
+            processed_dir=processed_dir,
+            columns=dict(columns or {}),
+        )
+        tables._frames["vestigingen"] = vestigingen
+        return tables
+
+    def within(self, first_day: date, last_day: date, names: Iterable[str]) -> Tables:
+        """Tables ``names`` (and ``vestigingen``) narrowed to the days ``first_day`` to
+        ``last_day``: of a table with an event date, the rows of those days; the others as
+        they are. For computing many figures of one period from a long window cheaply."""
+        narrowed = replace(self, first_day=first_day, last_day=last_day, _frames={})
+        narrowed._first_dates = self._first_dates
+        for name in {*names, "vestigingen"}:
+            spec = TABLE_SPECS[name]
+            if not self.has(name):
+                continue
+            frame = self[name]
+            if spec.date is not None:
+                days = frame[spec.date]
+                keep = (days >= pd.Timestamp(first_day)) & (days < pd.Timestamp(last_day) + _DAY)
+                frame = frame.loc[keep.fillna(False).to_numpy()]
+            narrowed._frames[name] = frame
+        return narrowed
+
+    def municipalities(self) -> dict[str, tuple[str, ...]]:
+        """Every municipality of the branches read, with its branches."""
+        vestigingen = self["vestigingen"].dropna(subset=["gemeente"])
+        return {
+            name: tuple(sorted(rows["vestiging"]))
+            for name, rows in vestigingen.groupby("gemeente", sort=True)
+        }
 
     @classmethod
     def from_frames(
@@ -352,7 +410,7 @@ class Tables:
                 spec, schema, self.scope_values(spec), self.first_day, self.last_day
             )
         )
-        columns = spec.columns
+        columns = self.columns.get(name, spec.columns)
         if columns is not None and schema is not None:
             # optional extras (postcode4, bron, ...) may be absent; what an indicator
             # needs is checked by the indicator
@@ -362,9 +420,14 @@ class Tables:
     def scope_values(self, spec: TableSpec) -> list[str] | None:
         if spec.scope == "vestiging":
             return list(self.branches)
-        if spec.scope == "gemeente":
+        if spec.scope == "gemeente" and self.municipality != EVERY_MUNICIPALITY:
             return [self.municipality]
         return None
+
+
+_DAY = pd.Timedelta(days=1)
+EVERY_MUNICIPALITY = "*"
+"""The municipality of tables read for the whole organisation."""
 
 
 def comparison_window(period: Period | str) -> tuple[date, date]:

@@ -5,11 +5,17 @@ The comparison is with the same period a year earlier (seasons alike); a begin/e
 compares its end with its begin. A change within the margin counts as unchanged: 2% for a
 hoped-for rise, 5% either way for a hoped-for stable figure. An estimate with an interval
 has moved only when the intervals of both periods do not overlap.
+
+Where the series holds at least three earlier half years, the verdict also says whether the
+value lies within their range, the usual swing of the figure: a fall (or, for a stable
+figure, any move) within it is a ``schommeling``, not an ``aandacht``, so that a normal
+seasonal dip is not called an Aandachtspunt.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bibanalyse import formatting as fmt
@@ -17,6 +23,7 @@ from bibanalyse.wording import VERDICTS
 
 RISE_MARGIN = 0.02
 STABLE_MARGIN = 0.05
+USUAL_SWING_MINIMUM = 3  # earlier half years needed to speak of a usual swing
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,16 @@ class Movement:
     interval: tuple[float, float] | None = None
     compared_interval: tuple[float, float] | None = None
     fraction: bool = False  # a share: its change reads in percentage points
+    earlier: tuple[float, ...] = ()  # the values of the earlier half years of its series
+    shown: Callable[[float], str] = fmt.number  # how a value reads, for the usual swing
+
+    @property
+    def usual_swing(self) -> tuple[float, float] | None:
+        """The lowest and highest of the earlier half years, where there are enough."""
+        known = [value for value in self.earlier if _known(value)]
+        if len(known) < USUAL_SWING_MINIMUM:
+            return None
+        return min(known), max(known)
 
 
 def judge(movement: Movement | None, direction: str, *, effort_only: bool = False) -> Verdict:
@@ -50,6 +67,9 @@ def judge(movement: Movement | None, direction: str, *, effort_only: bool = Fals
     'gelijk'
     >>> judge(Movement(96, 100, "een jaar eerder"), "stabiel").kind
     'op_koers'
+    >>> judge(Movement(90, 100, "een jaar eerder", earlier=(85, 100, 95)), "meer").text
+    'Gebruikelijke schommeling: 10% minder dan een jaar eerder, binnen wat de vorige 3 \
+halfjaren lieten zien (85 tot 100).'
     """
     if direction not in ("meer", "stabiel"):
         raise ValueError(f"direction must be 'meer' or 'stabiel', got {direction!r}")
@@ -62,7 +82,29 @@ def judge(movement: Movement | None, direction: str, *, effort_only: bool = Fals
         moved = _intervals_apart(movement.interval, movement.compared_interval)
     else:
         moved = abs(change) > (RISE_MARGIN if direction == "meer" else STABLE_MARGIN)
-    return _verdict(change, moved, direction, movement.compared_with, _size(movement, change))
+    verdict = _verdict(change, moved, direction, movement.compared_with, _size(movement, change))
+    return _with_usual_swing(verdict, movement)
+
+
+def _with_usual_swing(verdict: Verdict, movement: Movement) -> Verdict:
+    """The verdict with what the earlier half years say; a move off course within their
+    range is a usual swing."""
+    swing = movement.usual_swing
+    if swing is None:
+        return verdict
+    low, high = swing
+    halves = len([value for value in movement.earlier if _known(value)])
+    extent = f"({movement.shown(low)} tot {movement.shown(high)})"
+    value = movement.value
+    if low <= value <= high:
+        seen = f"binnen wat de vorige {halves} halfjaren lieten zien {extent}"
+        if verdict.kind == "aandacht":
+            said = verdict.text.removeprefix(f"{VERDICTS['aandacht']}: ").removesuffix(".")
+            return Verdict("schommeling", f"{VERDICTS['schommeling']}: {said}, {seen}.")
+        return Verdict(verdict.kind, f"{verdict.text} Dat ligt {seen}.")
+    word = "meer" if value > high else "minder"
+    said = f"Dat is {word} dan in elk van de vorige {halves} halfjaren {extent}."
+    return Verdict(verdict.kind, f"{verdict.text} {said}")
 
 
 def _size(movement: Movement, change: float) -> str:

@@ -9,6 +9,7 @@ VERDICTS = {
     "op_koers": "Op koers",
     "gelijk": "Gelijk gebleven",
     "aandacht": "Aandachtspunt",
+    "schommeling": "Gebruikelijke schommeling",
     "onbekend": "Nog geen vergelijking",
     "inspanning": "Inspanning",
 }
@@ -17,6 +18,7 @@ VERDICT_MARKS = {  # a sign beside the colour, so that no reader depends on colo
     "op_koers": "✔",
     "gelijk": "=",
     "aandacht": "!",
+    "schommeling": "~",
     "onbekend": "–",
     "inspanning": "○",
 }

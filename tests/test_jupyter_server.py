@@ -316,7 +316,9 @@ def test_the_overview_notebook_runs_in_jupyter_with_its_parameters_set(lab, demo
     assert "Overzicht tweede halfjaar 2025" in titled[0]["data"]["text/html"]
     goals = [goal.id for goal in agreement_for("Heemstede", PERIOD).goals]
     assert goals
-    tables = [o["data"]["text/html"] for o in html if "<table" in o["data"]["text/html"]]
+    tables = [
+        o["data"]["text/html"] for o in html if '<table class="overzicht' in o["data"]["text/html"]
+    ]
     assert len(tables) == 1
     missing = [goal for goal in goals if f">{goal}</a>" not in tables[0]]
     assert not missing, f"goals missing from the overview: {missing}"

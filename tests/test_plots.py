@@ -113,22 +113,6 @@ def test_monthly_series_refuses_two_rows_for_one_month(loans):
         plots.monthly_series(loans, title="Zonder hue")
 
 
-def test_begin_end_bars_hatch_the_begin():
-    frame = pd.DataFrame(
-        {"groep": ["jeugd", "totaal"], "begin": [2100, 5500], "eind": [2250, 5600]}
-    )
-    fig = plots.begin_end_bars(
-        frame, title="Leden", begin_label="1 januari 2025", end_label="30 juni 2025"
-    )
-    shown = texts(fig)
-    assert {"Leden", "jeugd", "totaal", "2.100", "5.600", "1 januari 2025", "30 juni 2025"} <= set(
-        shown
-    )
-    patches = fig.axes[0].patches
-    assert {p.get_hatch() for p in patches[:2]} == {"//"}
-    assert {p.get_hatch() for p in patches[2:]} == {None}
-
-
 def test_bars_sorted_largest_first_with_dutch_value_labels():
     frame = pd.DataFrame(
         {"soort": ["Workshop", "Klassenbezoek", "Voorlezen"], "deelnemers": [80, 1150, 340]}

@@ -13,6 +13,7 @@ from bibanalyse.indicators.registry import ESTIMATE, FRACTION, Indicator, Regist
 
 
 def _entry(key="aantal_x", **options) -> Indicator:
+    options.setdefault("description", "Het aantal x.")
     return Indicator(key, "Aantal x", "aantal", ("uitleenacties",), lambda *a: 1, **options)
 
 
@@ -90,8 +91,20 @@ def test_a_key_is_registered_once_and_a_begin_twin_first():
         ({"key": "Leden"}, "lowercase identifier"),
         ({"key": "leden eind"}, "lowercase identifier"),
         ({"kind": "percentage"}, "kind must be one of"),
+        ({"description": " "}, "description must be non-empty"),
     ],
 )
 def test_an_entry_is_checked_when_made(options, message):
     with pytest.raises(ValueError, match=message):
         _entry(**options)
+
+
+def test_the_committed_documentation_is_what_the_definitions_make():
+    from pathlib import Path
+
+    from bibanalyse.indicators.documentation import markdown
+
+    committed = Path(__file__).resolve().parents[1] / "docs" / "indicatoren.md"
+    assert committed.read_text(encoding="utf-8") == markdown(), "run `make docs`"
+    for indicator in REGISTRY.values():
+        assert f"(`{indicator.key}`)" in committed.read_text(encoding="utf-8")

@@ -58,3 +58,39 @@ def test_unknown_direction_is_refused():
 def test_a_share_moves_in_percentage_points():
     movement = Movement(0.52, 0.43, YEAR, fraction=True)
     assert judge(movement, "meer").text == "Op koers: 9 procentpunt meer dan een jaar eerder."
+
+
+def test_a_fall_within_the_range_of_the_earlier_half_years_is_a_usual_swing():
+    # -10% a year: off course, but 90 lies within the earlier 85..100
+    movement = Movement(90, 100, YEAR, earlier=(85, 100, 95, math.nan))
+    verdict = judge(movement, "meer")
+    assert verdict.kind == "schommeling"
+    assert verdict.text == (
+        "Gebruikelijke schommeling: 10% minder dan een jaar eerder, binnen wat de vorige 3 "
+        "halfjaren lieten zien (85 tot 100)."
+    )
+
+
+def test_a_fall_below_the_earlier_range_stays_a_point_of_attention_and_says_so():
+    verdict = judge(Movement(80, 100, YEAR, earlier=(85, 100, 95)), "meer")
+    assert verdict.kind == "aandacht"
+    assert verdict.text == (
+        "Aandachtspunt: 20% minder dan een jaar eerder. "
+        "Dat is minder dan in elk van de vorige 3 halfjaren (85 tot 100)."
+    )
+
+
+def test_a_rise_names_the_swing_but_stays_on_course():
+    verdict = judge(Movement(99, 90, YEAR, earlier=(85, 100, 95)), "meer")
+    assert verdict.kind == "op_koers" and "Dat ligt binnen wat" in verdict.text
+
+
+def test_two_earlier_half_years_are_too_few_for_a_usual_swing():
+    assert judge(Movement(90, 100, YEAR, earlier=(85, 100)), "meer").kind == "aandacht"
+    assert judge(Movement(90, 100, YEAR, earlier=(85, 100)), "meer").text.count(".") == 1
+
+
+def test_the_swing_reads_as_the_figure_does():
+    shown = lambda value: f"{value:.0%}"  # noqa: E731
+    movement = Movement(0.30, 0.36, YEAR, fraction=True, earlier=(0.3, 0.4, 0.35), shown=shown)
+    assert judge(movement, "meer").text.endswith("(30% tot 40%).")

@@ -22,9 +22,11 @@ from bibanalyse.indicators import (
     visits,
 )
 from bibanalyse.indicators.registry import (
+    ALL_AGES,
     ESTIMATE,
     FRACTION,
     REGISTRY,
+    YOUTH,
     Indicator,
     Scope,
     Value,
@@ -57,15 +59,21 @@ def _begin_and_end(
     personal: bool = False,
     figures_at_end: tuple = (),
     summary: bool = False,
+    per_inhabitants: str | None = None,
+    description: str,
 ) -> None:
-    """The two entries of a count at the period's begin and at its end; the end's figures
-    and headline role are the pair's."""
+    """The two entries of a count at the period's begin and at its end; the end's figures,
+    headline role and comparison per inhabitants are the pair's."""
     common = {"unit": unit, "sources": (table,), "noun": noun, "personal": personal}
+    described = {
+        day: description.format(dag=f"de {day} dag van de periode") for day in ("eerste", "laatste")
+    }
     begin = register(
         Indicator(
             f"{key}_begin",
             f"{noun} aan het begin{suffix}",
             compute=_on_day(count, table, at_end=False),
+            description=described["eerste"],
             **common,
         )
     )
@@ -74,9 +82,11 @@ def _begin_and_end(
             f"{key}_eind",
             f"{noun} aan het eind{suffix}",
             compute=_on_day(count, table, at_end=True),
+            description=described["laatste"],
             begin=begin.key,
             figures=figures_at_end,
             summary=summary,
+            per_inhabitants=per_inhabitants,
             **common,
         )
     )
@@ -97,8 +107,14 @@ _begin_and_end(
     members.members_on,
     "abonnementen",
     unit="leden",
-    figures_at_end=(figures.members_begin_end,),
+    figures_at_end=(figures.members_over_time,),
     summary=True,
+    per_inhabitants=ALL_AGES,
+    description=(
+        "Verschillende leden (pseudoniem) met een abonnement dat loopt op {dag}: de ingangsdatum "
+        "ligt op of voor die dag en de einddatum is leeg of ligt op of na die dag. Een lid telt "
+        "bij de gemeente van zijn hoofdvestiging."
+    ),
 )
 _begin_and_end(
     "jeugdleden",
@@ -107,13 +123,24 @@ _begin_and_end(
     "abonnementen",
     unit="leden",
     personal=True,
-    figures_at_end=(figures.members_begin_end,),
+    figures_at_end=(figures.members_over_time,),
     summary=True,
+    per_inhabitants=YOUTH,
+    description=(
+        'Als leden, maar alleen met een jeugdabonnement op {dag}: een abonnement met "jeugd" in de '
+        "naam of een houder jonger dan 18 jaar op die dag (naar het geboortejaar, het enige dat "
+        "bewaard wordt: wie in dat jaar 18 wordt, telt het hele jaar als 18)."
+    ),
 )
 register(
     Indicator(
         "jeugdleden_aandeel",
         "Jeugdleden als deel van de inwoners van 0-17 jaar",
+        description=(
+            "Jeugdleden aan het eind van de periode gedeeld door het aantal inwoners van 0-17 jaar "
+            "van de gemeente in het jaar van die dag (CBS, tabel bevolking); leeg waar dat jaar of "
+            "die leeftijden ontbreken."
+        ),
         unit="fractie",
         kind=FRACTION,
         sources=("abonnementen", "bevolking"),
@@ -133,22 +160,35 @@ _begin_and_end(
     "collectie",
     suffix=" (exemplaren)",
     unit="exemplaren",
+    description=(
+        "Exemplaren van de vestigingen van de gemeente die op {dag} in bezit zijn (aangeschaft op "
+        "of voor die dag, niet afgevoerd) en op een plaatsingscode van de jeugdcollectie staan: "
+        "AB, AP, AK, AJ, E, A, B, C, D, J en codes die met J beginnen."
+    ),
 )
 register(
     Indicator(
         "uitleningen",
         "Uitleningen",
+        description=(
+            "Uitleenacties met Actie = uitlening in de periode, in de vestigingen van de gemeente. "
+            "Verlengingen en innames tellen niet mee (landelijke definitie van KB en CBS)."
+        ),
         unit="aantal",
         sources=("uitleenacties",),
         compute=_in_period(loans.count_loans, "uitleenacties"),
         figures=(figures.loans_by_month,),
         summary=True,
+        per_inhabitants=ALL_AGES,
     )
 )
 register(
     Indicator(
         "verlengingen",
         "Verlengingen",
+        description=(
+            "Uitleenacties met Actie = verlenging in de periode, in de vestigingen van de gemeente."
+        ),
         unit="aantal",
         sources=("uitleenacties",),
         compute=_in_period(loans.count_renewals, "uitleenacties"),
@@ -158,6 +198,10 @@ register(
     Indicator(
         "uitleningen_jeugd",
         "Uitleningen jeugdcollectie",
+        description=(
+            "Uitleningen van exemplaren op een plaatsingscode van de jeugdcollectie (zie de "
+            "jeugdcollectie)."
+        ),
         unit="aantal",
         sources=("uitleenacties",),
         compute=_in_period(loans.count_youth_loans, "uitleenacties"),
@@ -168,6 +212,10 @@ register(
     Indicator(
         "actieve_leners",
         "Actieve leners",
+        description=(
+            "Verschillende leners (pseudoniem) met ten minste één uitlening in de periode, in de "
+            "vestigingen van de gemeente."
+        ),
         unit="leners",
         sources=("uitleenacties",),
         compute=_in_period(loans.count_active_borrowers, "uitleenacties"),
@@ -178,10 +226,18 @@ register(
     Indicator(
         "activiteiten",
         "Activiteiten",
+        description=(
+            "Sessies uit de activiteitenregistratie in de periode, in de vestigingen van de "
+            "gemeente, die met dit doel zijn gelabeld (kolom Prestatieafspraak; één sessie kan bij "
+            "meer doelen horen). Een cursus telt per bijeenkomst; klassikaal lenen is geen "
+            "activiteit. Voor een doel met alleen een inspanningsverplichting is dit het enige "
+            "cijfer."
+        ),
         unit="aantal",
         sources=("activiteiten",),
         per_goal=True,
         effort=True,
+        per_inhabitants=ALL_AGES,
         compute=lambda scope, period, goal: activities.count_activities(
             scope["activiteiten"], period, goal, branches=scope.branches
         ),
@@ -191,6 +247,11 @@ register(
     Indicator(
         "deelnemers",
         "Deelnemers",
+        description=(
+            "Deelnemers van die sessies: Aantal deelnemers waar ingevuld; waar dat leeg is en "
+            "Aantal klassen ingevuld, Aantal klassen maal de gemiddelde klasgrootte (instelling "
+            "class_size in bibanalyse.toml)."
+        ),
         unit="deelnemers",
         sources=("activiteiten",),
         per_goal=True,
@@ -208,6 +269,10 @@ register(
     Indicator(
         "partners",
         "Partners",
+        description=(
+            "Verschillende partners uit het partnerregister van de gemeente met een partnerschap "
+            "dat loopt op de laatste dag van de periode en dat met dit doel is gelabeld."
+        ),
         unit="aantal",
         sources=("partners",),
         per_goal=True,
@@ -221,6 +286,10 @@ register(
     Indicator(
         "communities",
         "Communities",
+        description=(
+            "Verschillende communities (naam, ongeacht hoofdletters en spaties) met ten minste één "
+            "activiteit in de periode."
+        ),
         unit="aantal",
         sources=("activiteiten",),
         compute=_in_period(activities.count_communities, "activiteiten"),
@@ -230,6 +299,10 @@ register(
     Indicator(
         "ido_vragen",
         "Vragen bij het Informatiepunt Digitale Overheid",
+        description=(
+            "Vragen bij het Informatiepunt Digitale Overheid (Bibliotheekmonitor) in de periode, "
+            "in de vestigingen van de gemeente."
+        ),
         unit="aantal",
         sources=("ido",),
         compute=_in_period(ido.count_questions, "ido"),
@@ -253,18 +326,34 @@ register(
     Indicator(
         "bezoekers_geschat",
         "Bezoeken (geschat)",
+        description=(
+            "Er is geen bezoekersteller: medewerkers tellen de bezoekers van een deel van de "
+            "openingsuren (meestal alle uren van een steekproefdag). De openingsuren van de "
+            "periode volgen uit de openingstijden min de sluitingsdagen; tellingen buiten "
+            "openingstijd tellen niet mee. De schatting is het getelde aantal plus, voor elk niet "
+            "geteld openingsuur, het gemiddelde van de getelde uren van dezelfde vestiging, "
+            "weekdag en hetzelfde uur. Het 95%-betrouwbaarheidsinterval neemt getelde dagen als "
+            "steekproefeenheden (de uren van één dag gaan samen op en neer) en gebruikt Student's "
+            "t. Zijn alle openingsuren geteld, dan is de schatting de exacte som en heeft het "
+            "interval breedte nul."
+        ),
         unit="bezoeken",
         kind=ESTIMATE,
         sources=("bezoekerstellingen", "openingstijden", "sluitingsdagen"),
         compute=_visitors,
         figures=(figures.visits_estimate, figures.visits_by_weekday_hour),
         summary=True,
+        per_inhabitants=ALL_AGES,
     )
 )
 register(
     Indicator(
         "werkplekbezetting",
         "Bezetting studie- en werkplekken",
+        description=(
+            "Bezette studie- en werkplekken gedeeld door beschikbare werkplekken, opgeteld over de "
+            "getelde uren in de periode."
+        ),
         unit="fractie",
         kind=FRACTION,
         sources=("bezoekerstellingen",),
@@ -276,6 +365,10 @@ register(
     Indicator(
         "communicatie_uitingen",
         "Communicatie-uitingen",
+        description=(
+            "Gepubliceerde communicatie-uitingen (website, nieuwsbrief, sociale media, krant, ...) "
+            "in de periode, in de vestigingen van de gemeente."
+        ),
         unit="aantal",
         sources=("communicatie",),
         compute=_in_period(communication.count_items, "communicatie"),
@@ -286,6 +379,10 @@ register(
     Indicator(
         "digitaal_gebruik",
         "Gebruik digitale diensten",
+        description=(
+            "Gebruik van de digitale diensten (bijvoorbeeld Pressreader, e-books, luisterboeken) "
+            "in de maanden van de periode, zoals gemeld voor de gemeente."
+        ),
         unit="aantal",
         sources=("digitaal",),
         compute=lambda scope, period, goal: digital.digital_use(

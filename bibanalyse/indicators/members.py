@@ -92,6 +92,22 @@ def youth_members_on(
     return int(running.loc[is_youth(running, day), "lener"].nunique())
 
 
+def population(bevolking: pd.DataFrame, year: int, *, municipality: str | None = None) -> float:
+    """Residents of ``municipality`` (all when None) in ``year``, every age group; NaN when
+    the year is absent.
+
+    >>> residents = pd.DataFrame({
+    ...     "jaar": [2025, 2025, 2024], "gemeente": ["Heemstede"] * 3,
+    ...     "leeftijd": ["0-17", "18+", "0-17"], "aantal": [600, 5000, 590],
+    ... })
+    >>> population(residents, 2025), population(residents, 2023)
+    (5600.0, nan)
+    """
+    check_columns(bevolking, ("jaar", "gemeente", "aantal"), "bevolking")
+    rows = bevolking.loc[(bevolking["jaar"] == year) & in_municipality(bevolking, municipality)]
+    return float(rows["aantal"].sum()) if len(rows) else float("nan")
+
+
 def youth_population(
     bevolking: pd.DataFrame, year: int, *, municipality: str | None = None
 ) -> float:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bibanalyse.store import Tables
 
 COUNT, FRACTION, ESTIMATE = "count", "fraction", "estimate"
+ALL_AGES, YOUTH = "inwoners", "inwoners van 0-17 jaar"
 KINDS = (COUNT, FRACTION, ESTIMATE)
 """How a value reads: a count (``1.234``), a fraction as a percentage (``68%``), or an
 estimate rounded to hundreds with its 95% interval (``ca. 12.300``)."""
@@ -43,22 +44,24 @@ class Value:
 
 @dataclass(frozen=True)
 class Scope:
-    """What an indicator is computed on: one municipality's processed tables and the
-    settings that enter a computation."""
+    """What an indicator is computed on: processed tables, the area counted (by default the
+    municipality the tables were read for; ``municipality`` None with every branch is the
+    whole organisation) and the settings that enter a computation."""
 
     tables: Tables
     class_size: int
+    area: tuple[str | None, tuple[str, ...]] | None = None  # (municipality, its branches)
 
     def __getitem__(self, name: str):
         return self.tables[name]
 
     @property
     def branches(self) -> tuple[str, ...]:
-        return self.tables.branches
+        return self.tables.branches if self.area is None else self.area[1]
 
     @property
-    def municipality(self) -> str:
-        return self.tables.municipality
+    def municipality(self) -> str | None:
+        return self.tables.municipality if self.area is None else self.area[0]
 
 
 Compute = Callable[[Scope, "Period", "str | None"], "float | Value"]
@@ -87,21 +90,29 @@ class Indicator:
     """One of the period's headline figures (the mail's text)."""
     effort: bool = False
     """Counted for every goal that is reported by effort only (or names no indicator)."""
+    description: str = ""
+    """How it is computed, in Dutch, for the documentation (``docs/indicatoren.md``)."""
+    per_inhabitants: str | None = None
+    """Shown per 1,000 inhabitants (``ALL_AGES``) or young inhabitants (``YOUTH``) beside the
+    organisation's other municipalities (see ``indicators.context``)."""
 
     def __post_init__(self) -> None:
         if not self.key or not self.key.isidentifier() or self.key != self.key.lower():
             raise ValueError(f"an indicator key is a lowercase identifier, got {self.key!r}")
         if self.kind not in KINDS:
             raise ValueError(f"{self.key}: kind must be one of {KINDS}, got {self.kind!r}")
-        if not self.label.strip() or not self.unit.strip():
-            raise ValueError(f"{self.key}: label and unit must be non-empty text")
+        if not self.label.strip() or not self.unit.strip() or not self.description.strip():
+            raise ValueError(f"{self.key}: label, unit and description must be non-empty text")
         if not self.sources or not callable(self.compute):
             raise ValueError(f"{self.key}: name its source tables and a compute function")
+        if self.per_inhabitants not in (None, ALL_AGES, YOUTH):
+            raise ValueError(f"{self.key}: per_inhabitants is {ALL_AGES!r} or {YOUTH!r}")
 
     def shown(self, value: float | None) -> str:
         """The value as a reader sees it (Dutch; ``<10`` for a small count of people).
 
-        >>> share = Indicator("aandeel", "Aandeel", "fractie", ("t",), max, kind=FRACTION)
+        >>> share = Indicator("aandeel", "Aandeel", "fractie", ("t",), max, kind=FRACTION,
+        ...                   description="Een deel.")
         >>> share.shown(0.675), share.shown(float("nan"))
         ('68%', '–')
         """

@@ -19,6 +19,7 @@ import pandas as pd
 from bibanalyse.agreements import Agreement, Goal, agreement_for
 from bibanalyse.config import DEFAULT_CLASS_SIZE, Settings
 from bibanalyse.files import write_atomically
+from bibanalyse.indicators import context
 from bibanalyse.indicators._common import check_class_size
 from bibanalyse.indicators.definitions import REGISTRY
 from bibanalyse.indicators.registry import Indicator, Scope, Value
@@ -36,11 +37,13 @@ COLUMNS = (
     "bovengrens",
     "eenheid",
     "verandering",
+    "gebied",
 )
-"""The columns of the indicator table, in order."""
+"""The columns of the indicator table, in order. ``gebied`` is the municipality, or for the
+rows of the context (``<key>_per_1000``) the municipality or organisation compared."""
 
 _NUMBERS = ("waarde", "vorige_periode", "vorig_jaar", "ondergrens", "bovengrens", "verandering")
-_TEXTS = ("periode", "afspraak", "indicator", "eenheid")
+_TEXTS = ("periode", "afspraak", "indicator", "eenheid", "gebied")
 
 # Tables of events whose first month bounds what can be counted: before it a value is
 # missing, not zero.
@@ -79,8 +82,7 @@ class Calculator:
             for goal in goals
             for indicator in REGISTRY.goal_indicators(goal)
         ]
-        frame = pd.DataFrame(rows, columns=list(COLUMNS))
-        return frame.astype(dict.fromkeys(_NUMBERS, "float64") | dict.fromkeys(_TEXTS, str))
+        return with_columns(pd.DataFrame(rows, columns=list(COLUMNS)))
 
     def _row(self, indicator: Indicator, goal: Goal, period: Period, comparisons) -> dict:
         values = {
@@ -102,6 +104,7 @@ class Calculator:
             "bovengrens": values["waarde"].upper,
             "eenheid": indicator.unit,
             "verandering": change,
+            "gebied": self.tables.municipality,
         }
 
     def _compute(self, indicator: Indicator, goal: str | None, period: Period) -> Value:
@@ -204,9 +207,23 @@ def indicator_table(
     periods = [period] if isinstance(period, Period | str) else list(period)
     periods = [Period.parse(p) if isinstance(p, str) else p for p in periods]
     tables = Tables.for_periods(processed_dir, periods, municipality)
+    organisation = context.read_organisation(processed_dir, *periods)
     calculator = Calculator(tables, check_class_size(class_size))
-    frames = [calculator.table(p, agreement_for(tables.municipality, p).goals) for p in periods]
+    frames = []
+    for p in periods:
+        goals = agreement_for(tables.municipality, p).goals
+        frames.append(calculator.table(p, goals))
+        shown = context.per_inhabitants(
+            organisation, p, context.shown_for(goals), class_size=calculator.class_size
+        )
+        frames.append(with_columns(context.indicator_rows(shown, p, goals)))
     return pd.concat(frames, ignore_index=True)
+
+
+def with_columns(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with every column of the indicator table, in order and typed."""
+    frame = rows.reindex(columns=list(COLUMNS))
+    return frame.astype(dict.fromkeys(_NUMBERS, "float64") | dict.fromkeys(_TEXTS, str))
 
 
 def indicator_csv(table: pd.DataFrame) -> str:
