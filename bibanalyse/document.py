@@ -124,6 +124,7 @@ def front_matter(report) -> dict:
         "year_earlier": period.year_earlier().dutch_label,
         "rise_margin": fmt.percentage(verdicts.RISE_MARGIN),
         "stable_margin": fmt.percentage(verdicts.STABLE_MARGIN),
+        "swing_minimum": str(verdicts.USUAL_SWING_MINIMUM),
         "verdicts": [(kind, VERDICT_MARKS[kind], label) for kind, label in VERDICTS.items()],
         "estimate_note": ESTIMATE_NOTE,
         "threshold": str(suppression.DEFAULT_THRESHOLD),

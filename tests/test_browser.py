@@ -253,7 +253,7 @@ def test_printing_a_report_puts_its_summary_or_first_goal_on_page_one(name, publ
     agreement = agreement_for(MUNICIPALITY, PERIOD)
     if name == "00_overzicht" or name.startswith("rapportage_"):
         goals = [goal.id for ambition in agreement.ambitions for goal in ambition.goals]
-        assert "Doel Kerncijfer Deze periode Verandering Oordeel" in first
+        assert "Doel Kerncijfer Deze periode Verandering Verloop Oordeel" in first
     else:
         ambition = next(a for a in agreement.ambitions if a.slug == name)
         goals = [ambition.goals[0].id]

@@ -28,6 +28,7 @@ from bibanalyse.indicators.definitions import REGISTRY
 from bibanalyse.mail import published_run
 from bibanalyse.periods import Period
 from bibanalyse.report import Report
+from bibanalyse.wording import VERDICT_MARKS, VERDICTS
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = Period.parse("2025-H2")
@@ -73,6 +74,15 @@ def pages(pdf) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in pdf.pages]
 
 
+@pytest.fixture(scope="module")
+def contents(pdf, pages) -> int:
+    """The index of the contents' page (after the overview, which may take more than one)."""
+    entry = next(entry for entry in _outline(pdf) if entry.title == "Inhoud")
+    number = pdf.get_destination_page_number(entry)
+    assert pages[number].startswith("Inhoud")
+    return number
+
+
 def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -111,34 +121,35 @@ def test_page_one_holds_the_title_and_every_goal_with_its_headline_figure(folder
 
     assert first.startswith("BIBLIOTHEEK ZUID-KENNEMERLAND Prestatieafspraken Heemstede")
     assert "Rapportage over het tweede halfjaar 2025" in first
-    assert "Doel Kerncijfer Deze periode Verandering Oordeel" in first
+    assert "Doel Kerncijfer Deze periode Verandering Verloop Oordeel" in first
     assert sorted(headlines) == sorted(goal.id for goal in GOALS)
     for goal in GOALS:
         assert f"{goal.id} " in first, goal.id
         assert _flat(headlines[goal.id]) in _flat(first), (goal.id, headlines[goal.id])
 
 
-def test_every_goal_id_and_headline_figure_is_in_the_text_of_its_ambition(folder, pages):
+def test_every_goal_id_and_headline_figure_is_in_the_text_of_its_ambition(folder, pages, contents):
+    body = " ".join(pages[contents + 1 :])  # after the overview and the contents
     headlines = _headlines(folder)
-    body = _flat(" ".join(pages[2:]))  # after the overview and the contents
 
     for goal in GOALS:
-        assert f"{goal.id} " in " ".join(pages[2:]), goal.id
-        assert _flat(headlines[goal.id]) in body, goal.id
+        assert f"{goal.id} " in body, goal.id
+        assert _flat(headlines[goal.id]) in _flat(body), goal.id
 
 
-def test_the_parts_come_in_order_and_end_with_the_notes_on_method(pages):
+def test_the_parts_come_in_order_and_end_with_the_notes_on_method(pages, contents):
     parts = [f"Ambitie {a.number}: {a.short_name}" for a in AGREEMENT.ambitions]
     parts.append("Toelichting op de methode")
-    body = " ".join(pages[2:])  # after the overview and the contents, which name them too
+    body = " ".join(pages[contents + 1 :])  # the overview and the contents name them too
     starts = [body.find(title) for title in parts]
 
     assert "Overzicht tweede halfjaar 2025" in pages[0]
-    assert pages[1].startswith("Inhoud")
     assert -1 not in starts and starts == sorted(starts)
     notes = pages[-1]
     assert notes.startswith("Toelichting op de methode")
     assert "<10" in notes and "steekproeftellingen" in notes and "ca." in notes
+    for kind, label in VERDICTS.items():  # each verdict explained
+        assert f"{VERDICT_MARKS[kind]} {label}: " in notes, kind
 
 
 def test_every_page_but_the_first_has_the_footer_with_its_number(pages):
@@ -149,9 +160,9 @@ def test_every_page_but_the_first_has_the_footer_with_its_number(pages):
         assert text.endswith(FOOTER.format(number, total)), number
 
 
-def test_the_contents_give_the_page_each_ambition_and_goal_starts_on(pdf, pages):
+def test_the_contents_give_the_page_each_ambition_and_goal_starts_on(pdf, pages, contents):
     starts = {entry.title: pdf.get_destination_page_number(entry) + 1 for entry in _outline(pdf)}
-    contents = pages[1]
+    contents = pages[contents]
 
     for ambition in AGREEMENT.ambitions:
         title = f"Ambitie {ambition.number}: {ambition.short_name}"
@@ -219,13 +230,15 @@ def _structure(element) -> list:
 
 
 def test_every_figure_is_tagged_with_its_alternative_text(folder, pdf):
+    """The figures (``<img alt>``) and the overview's trend lines (inline SVG with a title)."""
     elements = _structure(pdf.trailer["/Root"]["/StructTreeRoot"])
-    figures = [element for element in elements if element.get("/S") == "/Figure"]
+    tagged = [element.get("/Alt") for element in elements if element.get("/S") == "/Figure"]
     combined = (folder / "rapportage_Heemstede_2025-H2.html").read_text(encoding="utf-8")
-    alts = [html.unescape(alt) for alt in re.findall(r'<img [^>]*alt="([^"]+)"', combined)]
+    alts = re.findall(r'<img [^>]*alt="([^"]+)"|<svg [^>]*aria-label="([^"]+)"', combined)
+    alts = [html.unescape(image or drawing) for image, drawing in alts]
 
-    assert len(figures) == len(alts) > 0
-    assert [figure["/Alt"] for figure in figures] == alts
+    assert len(alts) > len(GOALS)  # a trend line per goal, and the figures
+    assert tagged == alts
 
 
 def test_every_table_cell_names_its_headers(pdf):
