@@ -1,12 +1,12 @@
 # One entry point each: `make demo` (synthetic data, processed data, the latest half year's
-# reports), `make test`,
+# reports), `make test` (the full suite, as CI runs it), `make check` (the fast tests),
 # `make lint`, `make format`. Each creates the virtual environment when it is missing.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format lab bench clean docs
+.PHONY: demo test check check-oldest lint format lab bench clean docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,23 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The edit-test loop: everything but the tests marked slow (browser, Jupyter server,
+# benchmark, end-to-end report runs); under a minute.
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+# The fast tests on the oldest versions pyproject.toml allows, in a virtual environment of
+# their own: the lower bounds are versions the code is tested on (about 5 minutes).
+OLDEST := $(VENV)/oldest
+check-oldest:
+	@test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST)/bin/python -c 'import re, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  print(*(re.sub(r"\s*>=\s*", "==", r) for r in p["dependencies"] + p["optional-dependencies"]["dev"]), sep="\n")' \
+	  > $(OLDEST)/lower-bounds.txt
+	$(OLDEST)/bin/python -m pip install --quiet -c $(OLDEST)/lower-bounds.txt -e '.[dev]'
+	$(OLDEST)/bin/python -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -174,9 +174,6 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from bibanalyse.memory import tune_memory
-
-    tune_memory()  # before Arrow is imported
     from bibanalyse.ingest import ingest
     from bibanalyse.reading import UnreadableFileError
 

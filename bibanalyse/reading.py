@@ -40,9 +40,6 @@ _LINE_BLOCK = 1 << 22  # bytes of a text file searched for line ends at a time
 _ENCODED_TEXT = pa.dictionary(pa.int32(), pa.large_string())
 # The smallest whole number whose text has k characters (a missing text: none, -1).
 _SMALLEST_OF_LENGTH = np.array([-1, 0, *(10 ** np.arange(1, 19))], dtype=np.int64)
-# A categorical type of texts known to be distinct (as encoding makes them): pandas' own
-# check hashes every text again, a tenth of a second for a file's item numbers.
-_DISTINCT = getattr(pd.CategoricalDtype, "_from_fastpath", pd.CategoricalDtype)
 Contents = bytes | mmap.mmap  # a file's bytes: mapped (see _mapped), or copied when re-encoded
 # Kinds of column that may hold about as many texts as rows (identifiers, personal data):
 # read as text, encoded after (as numbers where they are, see _numbers_encoded). Arrow
@@ -81,7 +78,7 @@ def in_parallel(function: Callable, items: Iterable) -> list:
 def text_categorical(codes: np.ndarray, categories: pa.Array) -> pd.Categorical:
     """Rows of text as a categorical: ``codes`` number the distinct texts ``categories``
     (held by Arrow, as text also when there are none), -1 where missing."""
-    dtype = _DISTINCT(pd.Index(categories.to_pandas(), dtype="str"), False)
+    dtype = pd.CategoricalDtype(pd.Index(categories.to_pandas(), dtype="str"), ordered=False)
     return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
@@ -116,10 +113,8 @@ def _read_text(path: Path, source: Source) -> RawTable:
     malformed: list[str] = []
     types = {column.name: _text_type(column) for column in source.columns}
     body = _Body(data, body_start, header_index + 2, crlf)
-    with ThreadPoolExecutor(max_workers=1) as counter:  # the lines counted while parsing
-        line_count = counter.submit(body.line_count)
-        frame, empty = _to_frame(_parse(data, body_start, delimiter, names, types, malformed))
-        return _with_line_numbers(path, body, frame, empty, malformed, line_count.result())
+    frame, empty = _to_frame(_parse(data, body_start, delimiter, names, types, malformed))
+    return _with_line_numbers(path, body, frame, empty, malformed)
 
 
 def _text_type(column: Column) -> pa.DataType:
@@ -394,18 +389,17 @@ class _Body:
     @staticmethod
     def _newline_blocks(body: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
         """Where ``body`` holds a newline, a block at a time: each block's offset and mask
-        (no mask as large as the file; NumPy works without holding Python's lock)."""
+        (no mask as large as the file)."""
         for at in range(0, len(body), _LINE_BLOCK):
             yield at, body[at : at + _LINE_BLOCK] == ord("\n")
 
 
-def _with_line_numbers(path, body: _Body, frame, empty, malformed, line_count) -> RawTable:
-    """The rows with their line numbers (``line_count``: the body's, see
-    ``_Body.line_count``); blank and delimiter-only lines are left out.
+def _with_line_numbers(path, body: _Body, frame, empty, malformed) -> RawTable:
+    """The rows with their line numbers; blank and delimiter-only lines are left out.
 
     Lines are exact unless a quoted value spans lines, then they are missing.
     """
-    if not malformed and line_count == len(frame):  # each line a row: no search
+    if not malformed and body.line_count() == len(frame):  # each line a row: no search
         lines = _numbered(body.first_number, len(frame))
         return _without_empty_rows(path, frame, lines, empty, [], [], 0)
     data, body_start = body.data, body.start

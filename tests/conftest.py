@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -37,18 +35,6 @@ def write_raw(settings: Settings, source: str, name: str, text: str, encoding="u
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
-
-
-def huge_pages_after(code: str) -> str:
-    """``THP_enabled`` of a fresh Python process after it has run ``code`` (Linux's
-    /proc/self/status); the test is skipped where the kernel does not say (before 5.0)."""
-    probe = f"{code}\nprint(open('/proc/self/status').read())"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    status = dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line)
-    if "THP_enabled" not in status:
-        pytest.skip("this kernel does not say (before Linux 5.0)")
-    return status["THP_enabled"].strip()
 
 
 BRANCHES = "Vestiging,Gemeente\nHeemstede,Heemstede\nHaarlem Centrum,Haarlem\n"

@@ -28,6 +28,8 @@ from bibanalyse.agreements import agreement_for
 from bibanalyse.periods import Period
 from bibanalyse.runner import run_period
 
+pytestmark = pytest.mark.slow
+
 PERIOD = Period.parse("2025-H2")
 MUNICIPALITY = "Heemstede"
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,6 @@ as CSV, exit codes."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +12,7 @@ import pytest
 from bibanalyse.agreements import agreement_for
 from bibanalyse.cli import main
 from bibanalyse.ingest import ingest
-from tests.conftest import huge_pages_after, write_raw
+from tests.conftest import write_raw
 
 
 def _ingested(settings):
@@ -61,13 +60,6 @@ def test_unknown_municipality_exits_2(with_branches, capsys):
     _ingested(with_branches)
     assert main(["indicators", "--period", "2025-H1", "--municipality", "Lisse"]) == 2
     assert "Lisse" in capsys.readouterr().err
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="Linux's prctl only")
-def test_ingest_runs_without_transparent_huge_pages(with_branches):
-    # Set for the process (see bibanalyse.memory), so only a fresh process shows it.
-    code = "from bibanalyse.cli import main; main(['ingest'])"
-    assert huge_pages_after(code) == "0"
 
 
 # --- finding the project -------------------------------------------------------------------

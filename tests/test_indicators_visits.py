@@ -17,6 +17,8 @@ from bibanalyse.indicators.visits import (
 )
 from bibanalyse.periods import Period
 
+pytestmark = pytest.mark.slow  # samples the estimate's coverage: 9-23 s
+
 H1 = Period.parse("2025-H1")
 NO_CLOSING_DAYS = pd.DataFrame({"vestiging": pd.Series([], dtype=str), "datum": pd.to_datetime([])})
 

@@ -16,7 +16,6 @@ import bibanalyse.ingest as ingest_module
 from bibanalyse.cli import main
 from bibanalyse.ingest import find_duplicates, ingest
 from bibanalyse.reading import UnreadableFileError
-from bibanalyse.sources import SOURCES
 from tests.conftest import write_raw
 
 LOANS_ISO = (
@@ -274,15 +273,6 @@ def test_a_column_empty_in_one_file_and_filled_in_another(with_branches):
     assert loans["titelnummer"].iloc[1] == "T9" and loans["titelnummer"].dtype == "str"
 
 
-def test_a_row_group_keeps_only_the_text_values_it_uses():
-    text = pa.array(["a", "b", None, "c", "d"]).dictionary_encode()
-    rows = pa.chunked_array([text.take([3, 2, 1, 3])])  # c, missing, b, c
-    compacted = ingest_module._used_only(rows).chunk(0)
-    assert compacted.dictionary.to_pylist() == ["b", "c"]
-    assert compacted.to_pylist() == ["c", None, "b", "c"]
-    assert compacted.type == rows.type
-
-
 def test_processed_data_reads_back_with_the_clean_types(with_branches):
     header = "Datum;Vestiging;Kanaal;Bereik\n"
     write_raw(with_branches, "communicatie", "c.csv", header + "01-07-2024;Heemstede;Krant;\n")
@@ -294,8 +284,10 @@ def test_processed_data_reads_back_with_the_clean_types(with_branches):
     assert str(pq.read_schema(path).field("kanaal").type) == "large_string"  # as held in pandas
 
 
-def test_rows_written_in_many_parts_are_sorted_and_without_duplicates(with_branches, monkeypatch):
-    monkeypatch.setattr(ingest_module, "ROW_GROUP_SIZE", 2)  # 7 rows read: several parts
+def test_rows_written_in_several_row_groups_are_sorted_and_without_duplicates(
+    with_branches, monkeypatch
+):
+    monkeypatch.setattr(ingest_module, "ROW_GROUP_SIZE", 3)
     write_raw(with_branches, "uitleenacties", "a.csv", LOANS_ISO)
     write_raw(with_branches, "uitleenacties", "b.csv", LOANS_DUTCH)
     reports = {report.file: report for report in ingest(with_branches)}
@@ -305,33 +297,33 @@ def test_rows_written_in_many_parts_are_sorted_and_without_duplicates(with_branc
     assert loans["datum"].dt.day.tolist() == [30, 1, 2, 3]  # June 30, then July
     assert loans["actie"].tolist() == ["uitlening", "verlenging", "uitlening", "inname"]
     path = with_branches.processed_dir / "uitleenacties.parquet"
-    # cut where the day changes, at most 2 rows of the files each: 30 | 1 1 | 2 2 | 3
-    assert pq.ParquetFile(path).metadata.num_row_groups == 4
+    assert pq.ParquetFile(path).metadata.num_row_groups == 2  # 3 rows, then 1
 
 
-@pytest.mark.parametrize("few_runs", [64, 1])  # merged as runs; sorted by Arrow
-def test_rows_are_sorted_stably_by_date_however_they_are_sorted(monkeypatch, few_runs):
-    monkeypatch.setattr(ingest_module, "FEW_RUNS", few_runs)
-    days = pa.array([2, 5, 9, 1, 5, 7, 5, 9], pa.int64()).cast(pa.timestamp("us"))  # 3 runs
-    order = ingest_module._sorted_rows(pa.table({"datum": days}))
-    assert order.tolist() == [3, 0, 1, 4, 6, 5, 2, 7]  # equal days keep their row order
+def test_rows_of_one_day_keep_their_order_through_the_files(with_branches):
+    header = "Datum;Vestiging;Onderwerp\n"
+    days_and_topics = [(2, "a"), (5, "b"), (9, "c"), (1, "d"), (5, "e"), (7, "f"), (5, "g")]
+    first = "".join(f"0{day}-03-2024;Heemstede;{topic}\n" for day, topic in days_and_topics[:4])
+    second = "".join(f"0{day}-03-2024;Heemstede;{topic}\n" for day, topic in days_and_topics[4:])
+    write_raw(with_branches, "ido", "a.csv", header + first)
+    write_raw(with_branches, "ido", "b.csv", header + second)
+    ingest(with_branches)
+    questions = read(with_branches, "ido")
+    assert questions["onderwerp"].tolist() == ["d", "a", "b", "e", "g", "f", "c"]
 
 
 def test_files_with_different_dictionaries_combine_to_one():
-    many = pa.array([f"t{n}" for n in range(300)]).dictionary_encode()  # 16-bit indices
-    few = pa.array(["t5", "x", None]).dictionary_encode().cast(pa.dictionary(pa.int8(), pa.utf8()))
-    tables = [
-        pa.table({"titel": many.cast(pa.dictionary(pa.int16(), pa.utf8()))}),
-        pa.table({"titel": few}),
-    ]
-    combined = ingest_module._combine(tables)["titel"].chunk(0)
+    many = pa.array([f"t{n}" for n in range(300)]).dictionary_encode()
+    few = pa.array(["t5", "x", None]).dictionary_encode()
+    files = pa.concat_tables([pa.table({"titel": many}), pa.table({"titel": few})])
+    combined = ingest_module._one_chunk_each(files)["titel"]
+    assert combined.num_chunks == 1
     assert combined.to_pylist() == [f"t{n}" for n in range(300)] + ["t5", "x", None]
-    assert len(combined.dictionary) == 301  # t5 once
-    assert tables == []
+    assert len(combined.chunk(0).dictionary) == 301  # t5 once
 
 
 def test_each_row_group_holds_only_the_text_values_it_uses(with_branches, monkeypatch):
-    monkeypatch.setattr(ingest_module, "ROW_GROUP_SIZE", 2)
+    monkeypatch.setattr(ingest_module, "ROW_GROUP_SIZE", 3)
     write_raw(with_branches, "uitleenacties", "a.csv", LOANS_ISO)
     write_raw(with_branches, "uitleenacties", "b.csv", LOANS_DUTCH)
     ingest(with_branches)
@@ -342,30 +334,4 @@ def test_each_row_group_holds_only_the_text_values_it_uses(with_branches, monkey
         items = parquet.read_row_group(group, columns=["exemplaarnummer"]).column(0).chunk(0)
         assert sorted(items.dictionary.to_pylist()) == sorted(set(items.to_pylist()))
         sizes.append(len(items))
-    assert sizes == [1, 1, 1, 1]  # a day each, its copy in b.csv left out
-
-
-def test_files_are_read_ahead_in_order_each_with_its_own_rows(tmp_path):
-    source = SOURCES["vestigingen"]
-    paths = []
-    for number in range(3):
-        paths.append(tmp_path / f"v{number}.csv")
-        paths[-1].write_text(f"Vestiging,Gemeente\nB{number},G{number}\n")
-    read = [
-        (path, raw.frame["vestiging"].tolist())
-        for path, raw in ingest_module._read_ahead([(source, path) for path in paths])
-    ]
-    assert read == [(path, [f"B{number}"]) for number, path in enumerate(paths)]
-    assert list(ingest_module._read_ahead([])) == []
-
-
-def test_files_of_several_sources_are_read_each_by_its_own_source(tmp_path):
-    branches, questions = tmp_path / "v.csv", tmp_path / "ido.csv"
-    branches.write_text("Vestiging,Gemeente\nHeemstede,Heemstede\n")
-    questions.write_text("Datum;Vestiging;Onderwerp\n05-03-2024;Heemstede;DigiD\n")
-    files = [(SOURCES["vestigingen"], branches), (SOURCES["ido"], questions)]
-    read = [(path, list(raw.frame.columns)) for path, raw in ingest_module._read_ahead(files)]
-    assert read == [
-        (branches, ["vestiging", "gemeente"]),
-        (questions, ["datum", "vestiging", "onderwerp"]),
-    ]
+    assert sizes == [3, 1]

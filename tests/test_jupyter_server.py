@@ -32,6 +32,8 @@ import pytest
 
 from bibanalyse.agreements import agreement_for
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL_NAME = "bibanalyse"
 PERIOD = "2025-H2"

@@ -47,6 +47,7 @@ RECIPIENT = "beleid@heemstede.nl"
 PASSWORD = "Geheim-wachtwoord-7x!"
 # aiosmtpd warns about AUTH without TLS: the tests' server listens on loopback only
 PLAIN_AUTH_ON_LOOPBACK = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+pytestmark = pytest.mark.slow  # on the output of a real run
 
 
 # -- fixtures --------------------------------------------------------------------------------

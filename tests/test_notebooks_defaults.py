@@ -22,6 +22,8 @@ from nbclient import NotebookClient
 
 from bibanalyse.periods import latest_ended
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL_NAME = "bibanalyse"

@@ -10,6 +10,8 @@ import pytest
 from bibanalyse.ingest import ingest
 from bibanalyse.privacy import MissingKeyError, create_key_file, load_key
 
+pytestmark = pytest.mark.slow  # ingests the demo data
+
 
 @pytest.fixture(scope="module")
 def demo_project(demo_data):

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,7 @@ rows = st.lists(
 )
 
 
+@pytest.mark.slow  # many spellings of many exports: 8 s
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -11,6 +11,8 @@ from bibanalyse import figures
 from bibanalyse.report import Report, first_sentence, render_markdown
 from bibanalyse.wording import NO_NARRATIVE
 
+pytestmark = pytest.mark.slow  # computes the demo data's reports
+
 
 @pytest.fixture(scope="module")
 def report(demo_data) -> Report:

@@ -26,6 +26,8 @@ from bibanalyse.runner import (
     with_goal_cells,
 )
 
+pytestmark = pytest.mark.slow
+
 PERIOD = Period.parse("2025-H2")
 COMBINED = "rapportage_Heemstede_2025-H2"
 

@@ -15,6 +15,8 @@ from filelock import FileLock
 
 from bibanalyse.locks import BusyError, exclusive
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 
 
