@@ -104,6 +104,7 @@ def _headlines(folder: Path) -> dict[str, str]:
 # -- what it holds ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_the_run_publishes_the_pdf_beside_the_html_and_lists_it_with_its_checksum(folder):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     data = (folder / PDF).read_bytes()
@@ -115,6 +116,7 @@ def test_the_run_publishes_the_pdf_beside_the_html_and_lists_it_with_its_checksu
     assert manifest["pdf"]["engine"].startswith("WeasyPrint ")
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_page_one_holds_the_title_and_every_goal_with_its_headline_figure(folder, pages):
     headlines = _headlines(folder)
     first = pages[0]
@@ -128,6 +130,7 @@ def test_page_one_holds_the_title_and_every_goal_with_its_headline_figure(folder
         assert _flat(headlines[goal.id]) in _flat(first), (goal.id, headlines[goal.id])
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_every_goal_id_and_headline_figure_is_in_the_text_of_its_ambition(folder, pages, contents):
     body = " ".join(pages[contents + 1 :])  # after the overview and the contents
     headlines = _headlines(folder)
@@ -137,6 +140,7 @@ def test_every_goal_id_and_headline_figure_is_in_the_text_of_its_ambition(folder
         assert _flat(headlines[goal.id]) in _flat(body), goal.id
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_the_parts_come_in_order_and_end_with_the_notes_on_method(pages, contents):
     parts = [f"Ambitie {a.number}: {a.short_name}" for a in AGREEMENT.ambitions]
     parts.append("Toelichting op de methode")
@@ -152,6 +156,7 @@ def test_the_parts_come_in_order_and_end_with_the_notes_on_method(pages, content
         assert f"{VERDICT_MARKS[kind]} {label}: " in notes, kind
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_every_page_but_the_first_has_the_footer_with_its_number(pages):
     total = len(pages)
 
@@ -160,6 +165,7 @@ def test_every_page_but_the_first_has_the_footer_with_its_number(pages):
         assert text.endswith(FOOTER.format(number, total)), number
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_the_contents_give_the_page_each_ambition_and_goal_starts_on(pdf, pages, contents):
     starts = {entry.title: pdf.get_destination_page_number(entry) + 1 for entry in _outline(pdf)}
     contents = pages[contents]
@@ -192,6 +198,7 @@ def _outline(pdf) -> list:
     return flat
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_the_outline_has_an_entry_per_ambition_with_one_per_goal_beneath_it(pdf):
     top = [entry for entry in pdf.outline if not isinstance(entry, list)]
     nested = [entry for entry in pdf.outline if isinstance(entry, list)]
@@ -205,6 +212,7 @@ def test_the_outline_has_an_entry_per_ambition_with_one_per_goal_beneath_it(pdf)
     ]
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_the_pdf_is_tagged_pdf_ua_with_title_and_language(pdf):
     root = pdf.trailer["/Root"]
 
@@ -229,6 +237,7 @@ def _structure(element) -> list:
     return found
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_every_figure_is_tagged_with_its_alternative_text(folder, pdf):
     """The figures (``<img alt>``) and the overview's trend lines (inline SVG with a title)."""
     elements = _structure(pdf.trailer["/Root"]["/StructTreeRoot"])
@@ -241,6 +250,7 @@ def test_every_figure_is_tagged_with_its_alternative_text(folder, pdf):
     assert tagged == alts
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_every_table_cell_names_its_headers(pdf):
     elements = _structure(pdf.trailer["/Root"]["/StructTreeRoot"])
     headers = {str(element["/ID"]) for element in elements if element.get("/S") == "/TH"}
@@ -252,6 +262,7 @@ def test_every_table_cell_names_its_headers(pdf):
         assert named and set(named) <= headers, named
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_every_font_is_embedded(pdf):
     fonts = {}
     for page in pdf.pages:
@@ -266,6 +277,7 @@ def test_every_font_is_embedded(pdf):
     assert fonts and all(fonts.values()), fonts
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_figures_are_vector_drawings_not_pictures(pdf):
     """No figure is a picture: the only rasters are the gradients of a heat map's colour
     scale, which matplotlib's SVG keeps as a strip of pixels (smooth at any resolution)."""
@@ -287,6 +299,7 @@ def test_figures_are_vector_drawings_not_pictures(pdf):
 # -- made from the executed notebooks --------------------------------------------------------
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_an_analysts_change_to_a_goal_cell_shows_in_the_document(run):
     settings, folder = run
     names = [runner.OVERVIEW] + [ambition.slug for ambition in AGREEMENT.ambitions]
@@ -321,6 +334,7 @@ def _html_of(cell) -> str:
 MISSING = "WeasyPrint is not installed; install it with `pip install weasyprint` ..."
 
 
+@pytest.mark.slow  # on the output of a real run
 def test_without_the_engine_a_run_publishes_the_html_and_its_manifest_says_why(
     published, tmp_path, monkeypatch
 ):
