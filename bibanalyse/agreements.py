@@ -46,6 +46,7 @@ texts may span lines)::
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -193,7 +194,19 @@ def load_agreements(directory: Path | None = None) -> tuple[Agreement, ...]:
     >>> [agreement.title for agreement in load_agreements()]
     ['Prestatieafspraken 2020', 'Prestatieafspraken 2024-2027']
     """
-    folder: Traversable = _packaged_folder() if directory is None else Path(directory)
+    if directory is None:
+        return _packaged_agreements()
+    return _read_folder(Path(directory))
+
+
+@functools.cache
+def _packaged_agreements() -> tuple[Agreement, ...]:
+    """The package's own agreements, read once per process (they do not change while it
+    runs)."""
+    return _read_folder(_packaged_folder())
+
+
+def _read_folder(folder: Traversable) -> tuple[Agreement, ...]:
     if not folder.is_dir():
         raise ValueError(f"agreements folder {str(folder)!r} does not exist")
     agreement_files = sorted(

@@ -221,12 +221,15 @@ def run_indicators(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_reports(args: argparse.Namespace, settings: Settings) -> int:
+    from bibanalyse.document import engine_missing
     from bibanalyse.periods import latest_ended, parse_periods
     from bibanalyse.runner import OVERVIEW, NotebookFailed, read_snapshot, run_period
 
     settings = settings.with_reports_dir(args.reports_dir)
     periods = parse_periods(args.period or []) or [latest_ended(dt.date.today())]
     municipality = args.municipality or settings.municipality
+    if reason := engine_missing():  # said once, however many periods
+        print(f"bibanalyse run: warning: no PDF will be made: {reason}", file=sys.stderr)
     for period in periods:
         progress(f"Running the reports of {municipality} {period}")
         try:

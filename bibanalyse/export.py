@@ -31,6 +31,7 @@ from bibanalyse.fragments import COMBINED
 
 __all__ = [
     "MAX_HTML_BYTES",
+    "PRINT_TEMPLATE_NAME",
     "REMOVED_CELL_TAGS",
     "TEMPLATE_NAME",
     "check_self_contained",
@@ -42,6 +43,7 @@ __all__ = [
 ]
 
 TEMPLATE_NAME = "bibanalyse"
+PRINT_TEMPLATE_NAME = "bibanalyse_pdf"  # the PDF's: extends TEMPLATE_NAME, figures as SVG
 MAX_HTML_BYTES = 5_000_000  # 5 MB, counted in bytes of UTF-8: what an e-mail attachment costs
 
 REMOVED_CELL_TAGS = frozenset(
@@ -62,6 +64,15 @@ DISPLAY_PRIORITY = (
     "image/png",
     "image/jpeg",
     "image/svg+xml",
+    "text/plain",
+)
+# In print vector figures come first: sharp at any size (plots.show emits both).
+PRINT_DISPLAY_PRIORITY = (
+    "text/html",
+    "text/markdown",
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
     "text/plain",
 )
 
@@ -140,12 +151,21 @@ def _write_checked(out: Path, html: str, max_bytes: int | None) -> None:
 
 
 def render_html(
-    notebook: nbformat.NotebookNode, *, title: str | None = None, source: Path | None = None
+    notebook: nbformat.NotebookNode,
+    *,
+    title: str | None = None,
+    source: Path | None = None,
+    template: str = TEMPLATE_NAME,
+    resources: dict | None = None,
 ) -> str:
     """The report's HTML as text, unchecked and unwritten (``export_html`` does both).
 
     ``source`` is where the notebook lives, for images its Markdown refers to by path.
+    ``template`` is TEMPLATE_NAME, or PRINT_TEMPLATE_NAME for the PDF (figures as SVG), and
+    ``resources`` what that template needs besides the notebook (``bibanalyse.document``).
     """
+    if template not in (TEMPLATE_NAME, PRINT_TEMPLATE_NAME):
+        raise ValueError(f"unknown report template {template!r}")
     node = copy.deepcopy(notebook)
     published = [cell for cell in node.cells if not _removed(cell)]
     node.metadata["title"] = title or report_title(
@@ -153,8 +173,10 @@ def render_html(
     )
     meta = {"name": node.metadata["title"], "path": str(source.parent) if source else ""}
     with _template_directory() as templates:
-        exporter = _exporter(templates)
-        html, _ = exporter.from_notebook_node(node, resources={"metadata": meta})
+        exporter = _exporter(templates, template)
+        html, _ = exporter.from_notebook_node(
+            node, resources={**(resources or {}), "metadata": meta}
+        )
     return _mark_numbers(html)
 
 
@@ -240,11 +262,12 @@ def _published(output) -> bool:
     return True
 
 
-def _exporter(templates: Path) -> HTMLExporter:
-    """An HTMLExporter with our template (found in ``templates``) and our settings."""
+def _exporter(templates: Path, template: str = TEMPLATE_NAME) -> HTMLExporter:
+    """An HTMLExporter with our ``template`` (found in ``templates``) and our settings."""
     config = Config()
     config.HTMLExporter.extra_template_basedirs = [str(templates)]
-    config.HTMLExporter.template_name = TEMPLATE_NAME
+    config.HTMLExporter.extra_template_paths = [str(templates)]  # 'bibanalyse/index.html.j2'
+    config.HTMLExporter.template_name = template
     config.HTMLExporter.exclude_input = True
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
@@ -258,7 +281,8 @@ def _exporter(templates: Path) -> HTMLExporter:
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_CELL_TAGS)
     config.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVED_OUTPUT_TAGS)
-    config.NbConvertBase.display_data_priority = list(DISPLAY_PRIORITY)
+    priority = PRINT_DISPLAY_PRIORITY if template == PRINT_TEMPLATE_NAME else DISPLAY_PRIORITY
+    config.NbConvertBase.display_data_priority = list(priority)
     return HTMLExporter(config=config)
 
 

@@ -2,9 +2,10 @@
 municipality.
 
 The message holds a short Dutch text with the verdicts (from ``oordelen.csv``) and the
-headline figures of the period (from ``indicatoren.csv``) and, as attachments, the overview
-and the ambition reports, the combined report of all of them for readers who want a single
-file, and ``indicatoren.csv``: each exactly as the run published it (the same bytes). It is
+headline figures of the period (from ``indicatoren.csv``) and, as attachments, the PDF of the
+whole report (first, where the run made one), the overview and the ambition reports, the
+combined report of all of them for readers who want a single file, and ``indicatoren.csv``:
+each exactly as the run published it (the same bytes). It is
 written to an ``.eml`` file for the analyst to open in a mail program, or sent over SMTP.
 Everything it attaches or reads was written by ``bibanalyse run``; nothing is rendered or
 parsed here.
@@ -93,7 +94,8 @@ class MailError(RuntimeError):
 @dataclass(frozen=True)
 class PublishedRun:
     """A complete published run: the reports in reading order (overview first), the
-    combined report, the indicator and verdict tables, and the manifest's warnings."""
+    combined report, the indicator and verdict tables, the manifest's warnings, and the
+    PDF (None where the run made none: its engine was missing)."""
 
     folder: Path
     municipality: str
@@ -103,6 +105,7 @@ class PublishedRun:
     indicators: Path
     verdicts: Path
     warnings: tuple[str, ...] = ()
+    document: Path | None = None
 
 
 # -- the published run -----------------------------------------------------------------------
@@ -114,8 +117,8 @@ def published_run(folder: Path) -> PublishedRun:
     Raises IncompleteRunError when the folder does not exist, when the last run of the
     period failed (a ``<periode>.failed`` folder newer than the published one, or without
     one), when ``manifest.json`` is missing or unreadable, or when the overview, an
-    ambition report of the agreement, a report the manifest names, the combined report,
-    ``indicatoren.csv`` or ``oordelen.csv`` is missing or empty.
+    ambition report of the agreement, a report the manifest names, the combined report, the
+    PDF the manifest names, ``indicatoren.csv`` or ``oordelen.csv`` is missing or empty.
     """
     folder = Path(folder)
     failed = folder.with_name(folder.name + FAILED_SUFFIX)
@@ -164,8 +167,10 @@ def published_run(folder: Path) -> PublishedRun:
         indicators=folder / INDICATOR_FILE,
         verdicts=folder / VERDICT_FILE,
         warnings=tuple(str(warning) for warning in manifest.get("warnings") or []),
+        document=_manifest_document(manifest, folder),
     )
     files = (*run.reports, run.combined, run.indicators, run.verdicts)
+    files += (run.document,) if run.document else ()
     if missing := [path.name for path in files if not _non_empty(path)]:
         raise IncompleteRunError(
             f"{folder} is incomplete: {', '.join(missing)} missing or empty; run {label} again"
@@ -207,6 +212,19 @@ def _manifest_reports(manifest: dict, folder: Path) -> list[str]:
     return [entry["report"] for entry in notebooks]
 
 
+def _manifest_document(manifest: dict, folder: Path) -> Path | None:
+    """The PDF the manifest names; None where the run made none (or predates the PDF)."""
+    entry = manifest.get("pdf")
+    if entry is None or (isinstance(entry, dict) and entry.get("path") is None):
+        return None
+    if not isinstance(entry, dict) or not isinstance(entry["path"], str):
+        raise IncompleteRunError(f"{folder / MANIFEST_FILE}: unreadable: pdf is not a file")
+    path = folder / entry["path"]
+    if path.parent != folder:
+        raise IncompleteRunError(f"{folder / MANIFEST_FILE}: the pdf is outside {folder}")
+    return path
+
+
 def _non_empty(path: Path) -> bool:
     return path.is_file() and path.stat().st_size > 0
 
@@ -224,9 +242,10 @@ def build_message(
 
     From is ``settings.smtp.sender``; the text is Dutch, with the verdicts of
     ``oordelen.csv`` and the headline figures of ``indicatoren.csv``; the attachments are
-    the overview, the ambition reports, the combined report and ``indicatoren.csv``, each
-    the published file's own bytes. Raises IncompleteRunError when the period's run is not
-    completely published, and ValueError for an address that is not one.
+    the PDF (where the run made one), the overview, the ambition reports, the combined
+    report and ``indicatoren.csv``, each the published file's own bytes. Raises
+    IncompleteRunError when the period's run is not completely published, and ValueError
+    for an address that is not one.
     """
     period = period if isinstance(period, Period) else Period.parse(period)
     if not isinstance(municipality, str) or not municipality.strip():
@@ -248,6 +267,13 @@ def build_message(
     message["Content-Language"] = "nl"
     body = message_text(run, _indicator_rows(run), _verdict_kinds(run))
     message.set_content(body, charset="utf-8", cte="quoted-printable")
+    if run.document:
+        message.add_attachment(
+            run.document.read_bytes(),
+            maintype="application",
+            subtype="pdf",
+            filename=run.document.name,
+        )
     for path in (*run.reports, run.combined):
         _attach(message, path.read_bytes(), "html", path.name)
     _attach(message, run.indicators.read_bytes(), "csv", run.indicators.name)
@@ -271,7 +297,13 @@ def message_text(run: PublishedRun, rows: list[dict], verdicts: Sequence[str] = 
     if figures := _headline_lines(rows, period):
         earlier = period.year_earlier().dutch_label
         paragraphs.append(f"Kerncijfers, vergeleken met het {earlier}:\n" + "\n".join(figures))
-    attachments = [f"{path.name}: {_describe(path.stem, run)}" for path in run.reports]
+    attachments = []
+    if run.document:
+        attachments.append(
+            f"{run.document.name}: de hele rapportage als pdf-document, om te archiveren of "
+            "af te drukken"
+        )
+    attachments += [f"{path.name}: {_describe(path.stem, run)}" for path in run.reports]
     attachments.append(f"{run.combined.name}: alle rapporten hierboven in één bestand")
     attachments.append(
         f"{run.indicators.name}: alle cijfers als tabel, voor wie er zelf mee wil rekenen"

@@ -161,7 +161,10 @@ class Report:
             f", {self.period.dutch_label}; inwoners volgens het CBS in {self.period.last_day.year}."
         )
         if any(cell == suppression.WITHHELD for row in rows for cell in row["cells"]):
-            caption += f" {suppression.WITHHELD}: niet getoond, minder dan 10 personen."
+            caption += (
+                f" {suppression.WITHHELD}: niet getoond, minder dan "
+                f"{suppression.DEFAULT_THRESHOLD} personen."
+            )
         return Markup(
             render("context_table", heading=heading, caption=caption, columns=columns, rows=rows)
         )

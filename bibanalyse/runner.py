@@ -5,12 +5,14 @@ agreement in force (its goal cells repeated for every goal of that ambition, see
 :func:`ambition_notebook`), run in parallel, each in the project's own kernel with explicit
 parameters, working folder and cell time-out, and are exported in-process to self-contained
 HTML. The run then writes what the mail needs: the combined report of all of them
-(``rapportage_<Gemeente>_<periode>.html``), ``indicatoren.csv``, ``oordelen.csv`` (the verdict
-on every goal) and ``manifest.json``. Everything is built in a staging folder beside the
-published one (``reports/<Gemeente>/.<periode>.staging-<pid>/``) and swapped in only when
-complete: a failed run publishes nothing of its period and keeps the executed notebooks in
-``<periode>.failed/`` for inspection; the staging folders of runs that were killed are
-removed by the next run.
+(``rapportage_<Gemeente>_<periode>.html``), the same as one PDF document for print
+(``rapportage_<Gemeente>_<periode>.pdf``, :mod:`bibanalyse.document`; where its engine is
+missing the run goes on without it and the manifest says why), ``indicatoren.csv``,
+``oordelen.csv`` (the verdict on every goal) and ``manifest.json``. Everything is built in a
+staging folder beside the published one (``reports/<Gemeente>/.<periode>.staging-<pid>/``)
+and swapped in only when complete: a failed run publishes nothing of its period and keeps the
+executed notebooks in ``<periode>.failed/`` for inspection; the staging folders of runs that
+were killed are removed by the next run.
 
 A run reads one snapshot of the processed data (``bibanalyse.snapshots``): it pins the
 current one as it starts and passes that snapshot's folder to every notebook and to the
@@ -97,14 +99,16 @@ def period_folder(settings: Settings, municipality: str, period: Period) -> Path
     return settings.reports_dir / municipality / period.label
 
 
-def combined_name(municipality: str, period: Period) -> str:
-    """The file name of the combined report.
+def combined_name(municipality: str, period: Period, suffix: str = ".html") -> str:
+    """The file name of the combined report, or with ``suffix=".pdf"`` of the PDF.
 
     >>> combined_name("Heemstede", Period.parse("2025-H2"))
     'rapportage_Heemstede_2025-H2.html'
+    >>> combined_name("Heemstede", Period.parse("2025-H2"), ".pdf")
+    'rapportage_Heemstede_2025-H2.pdf'
     """
     name = re.sub(r"[^\w-]+", "_", municipality).strip("_")
-    return f"rapportage_{name}_{period.label}.html"
+    return f"rapportage_{name}_{period.label}{suffix}"
 
 
 def report_notebooks(
@@ -252,9 +256,10 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
         with ThreadPoolExecutor(max_workers=1) as side:
             tables = side.submit(_write_tables, staging, settings, period, municipality)
             runs = _execute_all(notebooks, staging, parameters, settings, workers)
-        tables.result()
+        report = tables.result()
         _write_combined(staging, municipality, period, runs)
-        _write_manifest(staging, settings, parameters, runs, started)
+        document = _write_document(staging, report, runs)
+        _write_manifest(staging, settings, parameters, runs, started, document)
     except _NotebooksFailed as failure:
         _keep_failed(staging, failure.first)
     except WriteError as error:
@@ -268,23 +273,58 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
     log.info("published %s in %.1f s", target, time.time() - started)
 
 
+def document_title(municipality: str, period: Period) -> str:
+    """The title of the combined report and of the PDF.
+
+    >>> document_title("Heemstede", Period.parse("2025-H2"))
+    'Prestatieafspraken Heemstede – tweede halfjaar 2025'
+    """
+    return f"Prestatieafspraken {municipality} \u2013 {period.dutch_label}"
+
+
 def _write_combined(staging: Path, municipality: str, period: Period, runs) -> None:
     """Every report of the period in one document, as published (overview first)."""
     from bibanalyse.export import export_combined
 
-    title = f"Prestatieafspraken {municipality} \u2013 {period.dutch_label}"
     parts = [(run.report.name, run.executed) for run in runs]
-    export_combined(parts, staging / combined_name(municipality, period), title=title)
+    out = staging / combined_name(municipality, period)
+    export_combined(parts, out, title=document_title(municipality, period))
 
 
-def _write_tables(staging: Path, settings: Settings, period: Period, municipality: str) -> None:
-    """``indicatoren.csv`` and ``oordelen.csv``, from one reading of the processed data."""
+def _write_tables(staging: Path, settings: Settings, period: Period, municipality: str):
+    """``indicatoren.csv`` and ``oordelen.csv``, from one reading of the processed data;
+    returns that report model, whose title, contents and notes the PDF takes."""
     from bibanalyse.indicators.table import indicator_csv
     from bibanalyse.report import Report
 
     report = Report.for_settings(settings, period, municipality)
     write_atomically(staging / INDICATOR_FILE, indicator_csv(report.indicators))
     write_atomically(staging / VERDICT_FILE, indicator_csv(report.verdicts()))
+    return report
+
+
+def _write_document(staging: Path, report, runs) -> dict:
+    """The PDF of the executed notebooks, as published (overview first), and its entry in
+    the manifest; where the engine is missing, an entry that says so and why."""
+    from bibanalyse import document
+
+    if reason := document.engine_missing():
+        log.warning("no PDF made: %s", reason)
+        return {"path": None, "reason": reason}
+    started = time.perf_counter()
+    municipality, period = report.municipality, report.period
+    parts = [(run.report.name, run.executed) for run in runs]
+    title = document_title(municipality, period)
+    html = document.document_html(parts, document.front_matter(report), title=title)
+    made = document.write_pdf(html, staging / combined_name(municipality, period, ".pdf"))
+    seconds = time.perf_counter() - started
+    progress(f"  {made.path.name}: {made.pages} pages in {seconds:.1f} s")
+    return {
+        **_file_entry(made.path, staging),
+        "pages": made.pages,
+        "engine": document.engine_version(),
+        "seconds": round(seconds, 2),
+    }
 
 
 def check_parameters(notebook: Path, parameters: dict) -> None:
@@ -416,7 +456,7 @@ def _warnings(node: nbformat.NotebookNode) -> tuple[str, ...]:
     )
 
 
-def _write_manifest(staging, settings, parameters, runs, started) -> None:
+def _write_manifest(staging, settings, parameters, runs, started, document: dict) -> None:
     """What the run read (the snapshot and each of its files, with sha256), with what and
     how it went; ``settings`` are the run's, its data folder the snapshot pinned."""
     inputs = sorted(path for path in settings.processed_dir.rglob("*") if path.is_file())
@@ -432,6 +472,7 @@ def _write_manifest(staging, settings, parameters, runs, started) -> None:
         "seconds": round(time.time() - started, 2),
         "inputs": [_file_entry(path, settings.data_dir) for path in inputs],
         "notebooks": [_notebook_entry(run) for run in runs],
+        "pdf": document,
         "warnings": [f"{run.report.name}: {text}" for run in runs for text in run.warnings],
     }
     write_atomically(

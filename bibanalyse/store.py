@@ -55,7 +55,7 @@ class TableSpec:
 
 TABLE_SPECS: dict[str, TableSpec] = {
     "uitleenacties": TableSpec(
-        columns=("datum", "actie", "bron", "vestiging", "materiaal", "jeugd", "lener"),
+        columns=("datum", "actie", "vestiging", "jeugd", "lener"),
         scope="vestiging",
         date="datum",
     ),
@@ -63,9 +63,7 @@ TABLE_SPECS: dict[str, TableSpec] = {
         columns=(
             "lener",
             "geboortejaar",
-            "postcode4",
             "vestiging",
-            "abonnement",
             "jeugdabonnement",
             "ingangsdatum",
             "einddatum",
@@ -78,8 +76,6 @@ TABLE_SPECS: dict[str, TableSpec] = {
         columns=(
             "exemplaarnummer",
             "vestiging",
-            "plaatsing",
-            "materiaal",
             "jeugd",
             "aanschafdatum",
             "afvoerdatum",
@@ -101,7 +97,8 @@ TABLE_SPECS: dict[str, TableSpec] = {
     "toelichting": TableSpec(scope="gemeente"),
     "vestigingen": TableSpec(),
 }
-"""The processed tables a report reads, and which part of each."""
+"""The processed tables a report reads, and which part of each: the columns the indicators
+and figures use (an analyst reads any column with ``read_table``)."""
 
 
 def table_path(processed_dir: Path | str, name: str) -> Path:

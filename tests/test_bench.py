@@ -33,6 +33,7 @@ def test_the_benchmark_prints_a_row_for_every_measurement(tmp_path):
         "2 growth: peak memory at 2x",
         "3 plain sequence",
         "3 bibanalyse run --period 2026-H1",
+        "3 of which the PDF, 2026-H1",
         "4 first figure",
     ):
         assert row in table and row in markdown.read_text(encoding="utf-8")

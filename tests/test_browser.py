@@ -12,6 +12,7 @@ missing browser is a failure.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import urllib.parse
@@ -19,6 +20,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pypdf
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, sync_playwright
 
@@ -239,6 +241,27 @@ def test_report_fits_a_phone_without_sideways_scrolling(name, published, visit):
     fits = widths["inner"] == phone_width and widths["scroll"] <= widths["inner"] + 1
     too_wide = [] if fits else tab.page.evaluate(_TOO_WIDE, phone_width + 1)
     assert fits, f"{name} is wider than a {phone_width} px phone {widths}: {too_wide}"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_printing_a_report_puts_its_summary_or_first_goal_on_page_one(name, published, visit):
+    """What a reader gets from the browser's Print to A4 (the shared print stylesheet): no
+    page with only a title, the overview's whole table on page 1 under its title."""
+    tab = visit(DESKTOP)
+    tab.open((published / f"{name}.html").as_uri())
+    printed = pypdf.PdfReader(io.BytesIO(tab.page.pdf(format="A4", prefer_css_page_size=True)))
+    first = " ".join(printed.pages[0].extract_text().split())
+
+    agreement = agreement_for(MUNICIPALITY, PERIOD)
+    if name == "00_overzicht" or name.startswith("rapportage_"):
+        goals = [goal.id for ambition in agreement.ambitions for goal in ambition.goals]
+        assert "Doel Kerncijfer Deze periode Verandering Verloop Oordeel" in first
+    else:
+        ambition = next(a for a in agreement.ambitions if a.slug == name)
+        goals = [ambition.goals[0].id]
+        assert "Indicator Deze periode Vorige periode Jaar eerder" in first
+    for goal in goals:
+        assert f"{goal} " in first, f"{name}: goal {goal} is not on page 1: {first[:300]}"
 
 
 def test_a_request_to_another_host_and_a_console_error_are_caught(tmp_path, visit):

@@ -283,3 +283,16 @@ def test_a_combined_report_may_exceed_the_limit_of_one_report_but_not_run_a_scri
 def test_combined_reports_need_distinct_names():
     with pytest.raises(ValueError, match="names must differ"):
         combined_notebook([("a", _part("x")), ("a", _part("y"))])
+
+
+def test_a_figure_shown_as_png_and_svg_is_a_png_in_the_report(notebook, tmp_path):
+    """``plots.show`` gives both: the report keeps the small PNG (the PDF takes the SVG)."""
+    figure = notebook.cells[3].outputs[0]
+    figure.data["image/svg+xml"] = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"/>'
+    figure.metadata["image/svg+xml"] = {"alt": "Deelnemers per soort"}
+
+    report = export_html(notebook, tmp_path / "00_overzicht.html").read_text(encoding="utf-8")
+
+    images = re.findall(r"<img [^>]*>", report)
+    assert len(images) == 1 and 'src="data:image/png;base64,' in images[0]
+    assert "image/svg+xml" not in report

@@ -41,6 +41,7 @@ from bibanalyse.periods import Period
 PERIOD = "2025-H2"
 MUNICIPALITY = "Heemstede"
 COMBINED = "rapportage_Heemstede_2025-H2.html"
+PDF = "rapportage_Heemstede_2025-H2.pdf"
 SENDER = "rapportage@bibliotheekzk.nl"
 RECIPIENT = "beleid@heemstede.nl"
 PASSWORD = "Geheim-wachtwoord-7x!"
@@ -254,16 +255,49 @@ def test_message_headers(settings, run_folder):
     assert message["Date"] and message["Message-ID"].endswith("@bibliotheekzk.nl>")
 
 
-def test_message_attachments_are_the_files_themselves(settings, run_folder):
+def _without_pdf(folder: Path) -> None:
+    """The folder as a run without the PDF's engine publishes it."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["pdf"] = {"path": None, "reason": "WeasyPrint is not installed"}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / PDF).unlink(missing_ok=True)
+
+
+def test_message_attachments_are_the_files_themselves_the_pdf_first(settings, run_folder):
+    if not (run_folder / PDF).is_file():
+        pytest.skip("this run made no PDF: its engine is missing here")
     message = build_message(settings, PERIOD, MUNICIPALITY, [RECIPIENT])
     attached = _attachments(message)
     names = [path.name for path in published_run(run_folder).reports]
 
-    assert list(attached) == [*names, COMBINED, "indicatoren.csv"]
-    for name in [*names, COMBINED, "indicatoren.csv"]:
+    assert list(attached) == [PDF, *names, COMBINED, "indicatoren.csv"]
+    for name in [PDF, *names, COMBINED, "indicatoren.csv"]:
         assert attached[name] == (run_folder / name).read_bytes(), name
     kinds = {part.get_filename(): part.get_content_type() for part in message.iter_attachments()}
     assert kinds["1_leesplezier.html"] == "text/html" and kinds["indicatoren.csv"] == "text/csv"
+    assert kinds[PDF] == "application/pdf"
+    text = message.get_body(("plain",)).get_content()
+    listed = text.split("Bijlagen:\n", 1)[1].splitlines()
+    assert listed[0].startswith(f"- {PDF}: de hele rapportage als pdf-document")
+
+
+def test_without_a_pdf_the_message_attaches_what_there_is(settings, run_folder):
+    _without_pdf(run_folder)
+    message = build_message(settings, PERIOD, MUNICIPALITY, [RECIPIENT])
+    names = [path.name for path in published_run(run_folder).reports]
+
+    assert list(_attachments(message)) == [*names, COMBINED, "indicatoren.csv"]
+    assert ".pdf" not in message.get_body(("plain",)).get_content()
+
+
+def test_refuses_a_folder_without_the_pdf_its_manifest_names(run_folder):
+    manifest = json.loads((run_folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["pdf"] = {"path": PDF, "bytes": 1, "sha256": "0" * 64}
+    (run_folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (run_folder / PDF).unlink(missing_ok=True)
+
+    with pytest.raises(IncompleteRunError, match=rf"{re.escape(PDF)} missing"):
+        published_run(run_folder)
 
 
 def test_message_is_seven_bit_with_base64_attachments(settings, run_folder):

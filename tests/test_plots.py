@@ -237,7 +237,7 @@ def test_every_figure_renders_to_a_small_png(loans):
     assert plots.to_png(fig) == png  # no timestamp: the same figure, the same bytes
 
 
-def test_show_displays_a_png_with_alt_text_and_closes_the_figure(monkeypatch):
+def test_show_displays_a_png_and_an_svg_with_alt_text_and_closes_the_figure(monkeypatch):
     shown = []
     monkeypatch.setattr(
         "IPython.display.display", lambda *args, **kwargs: shown.append((args, kwargs))
@@ -249,8 +249,20 @@ def test_show_displays_a_png_with_alt_text_and_closes_the_figure(monkeypatch):
     assert not plt.fignum_exists(number)
     ((bundle,), options) = shown[0]
     assert base64.b64decode(bundle["image/png"])[:4] == b"\x89PNG"
+    assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
+    assert "<svg" in bundle["image/svg+xml"]
     assert options["raw"] is True
-    assert options["metadata"] == {"image/png": {"alt": "Leden per groep"}}
+    alt = {"alt": "Leden per groep"}
+    assert options["metadata"] == {"image/png": alt, "image/svg+xml": alt}
+
+
+def test_a_figure_renders_to_a_vector_svg_with_its_text_as_text_in_the_house_font(loans):
+    fig = plots.monthly_series(loans, hue="segment", title="Uitleningen")
+    svg = plots.to_svg(fig)
+    assert "<dc:date>" not in svg  # nothing that changes from run to run but the layout
+    assert "<image" not in svg  # nothing rasterised
+    assert ">Uitleningen</text>" in svg  # the title, as text
+    assert "DejaVu Sans" in svg
 
 
 def test_bars_keep_the_exact_okabe_ito_colours_and_label_a_missing_value():

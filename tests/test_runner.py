@@ -97,7 +97,7 @@ def test_the_combined_report_holds_every_report_with_links_inside_it(published):
             assert combined.count(f'id="{anchor}"') == 1
             assert f'href="#{anchor}"' in combined
     assert ".html" not in "".join(re.findall(r'href="([^"]*)"', combined))
-    assert combined.count("<title>") == 1 and combined.count("<main") == 1
+    assert combined.count("<head>") == 1 and combined.count("<main") == 1  # one document
     assert "<title>Prestatieafspraken Heemstede – tweede halfjaar 2025</title>" in combined
     figures = sum(_html(folder)[a.slug].count("<img") for a in agreement.ambitions)
     assert combined.count("<img") == figures

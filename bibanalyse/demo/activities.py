@@ -71,7 +71,7 @@ KINDS: tuple[Kind, ...] = (
          ("Klik & Tik: aan de slag met de computer", "Klik & Tik: veilig internetten"),
          "Volwassenen met weinig digitale vaardigheden", "digitaal", (0, 3), summer=0.2,
          growth=0.05),
-    Kind("Digisterker", 16, 7, "Kennis en informatie", (("2.2", 1.0),),
+    Kind("Digisterker", 16, 7, "Kennis en informatie", (("2.2", 0.7), ("2.2; 5.2", 0.3)),
          (("2.2", 0.5), ("1.6", 0.3), ("5.2", 0.2)),
          ("Digisterker: werken met de e-overheid", "Digisterker: DigiD en Mijn Overheid"),
          "Volwassenen", "digitaal", (1, 3), summer=0.2),

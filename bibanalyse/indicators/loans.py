@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from bibanalyse.indicators._common import check_columns, check_period, in_branches, in_period
@@ -46,6 +47,13 @@ def actions_in(
 ) -> pd.DataFrame:
     """The actions of kind ``action`` (``uitlening``, ``inname`` or ``verlenging``) in
     ``period`` at ``branches`` (all when None)."""
+    return uitleenacties.loc[_chosen(uitleenacties, period, action, branches)]
+
+
+def _chosen(
+    uitleenacties: pd.DataFrame, period: Period, action: str, branches: Collection[str] | None
+) -> np.ndarray:
+    """Which rows :func:`actions_in` keeps; counting these is cheaper than copying them."""
     check_columns(uitleenacties, ("datum", "actie", "vestiging"), "uitleenacties")
     if action not in (LOAN, RETURN, RENEWAL):
         raise ValueError(f"action must be {LOAN!r}, {RETURN!r} or {RENEWAL!r}, got {action!r}")
@@ -54,7 +62,7 @@ def actions_in(
         & in_period(uitleenacties["datum"], check_period(period))
         & in_branches(uitleenacties, branches)
     )
-    return uitleenacties.loc[chosen.astype(bool)]
+    return chosen.to_numpy(dtype=bool)
 
 
 def count_loans(
@@ -66,13 +74,13 @@ def count_loans(
 ) -> int:
     """Loans in ``period`` (renewals and returns excluded); only those from youth shelves
     when ``youth`` is True, only the others when False."""
-    loans = actions_in(uitleenacties, period, LOAN, branches=branches)
+    chosen = _chosen(uitleenacties, period, LOAN, branches)
     if youth is None:
-        return len(loans)
+        return int(chosen.sum())
     if youth not in (True, False):
         raise ValueError(f"youth must be True, False or None, got {youth!r}")
     check_columns(uitleenacties, ("jeugd",), "uitleenacties")
-    return int((_youth(loans) == youth).sum())
+    return int((chosen & (_youth(uitleenacties) == youth).to_numpy()).sum())
 
 
 def count_youth_loans(
@@ -86,7 +94,7 @@ def count_renewals(
     uitleenacties: pd.DataFrame, period: Period, *, branches: Collection[str] | None = None
 ) -> int:
     """Renewals (``verlenging``) in ``period``."""
-    return len(actions_in(uitleenacties, period, RENEWAL, branches=branches))
+    return int(_chosen(uitleenacties, period, RENEWAL, branches).sum())
 
 
 def count_active_borrowers(
@@ -95,7 +103,8 @@ def count_active_borrowers(
     """Distinct borrowers (``lener``) with at least one loan in ``period``; a renewal alone
     does not make an active borrower."""
     check_columns(uitleenacties, ("lener",), "uitleenacties")
-    return int(actions_in(uitleenacties, period, LOAN, branches=branches)["lener"].nunique())
+    chosen = _chosen(uitleenacties, period, LOAN, branches)
+    return int(uitleenacties["lener"][chosen].nunique())
 
 
 def monthly_loans_by_segment(

@@ -81,7 +81,10 @@ def members_on(
 ) -> int:
     """Distinct members (``lener``) with a subscription running on ``day``, home branch in
     ``branches``; a member with two running subscriptions counts once."""
-    return int(running_subscriptions(abonnementen, day, branches=branches)["lener"].nunique())
+    check_columns(abonnementen, _SUBSCRIPTION_COLUMNS, "abonnementen")
+    running = running_on(abonnementen["ingangsdatum"], abonnementen["einddatum"], day)
+    chosen = (running & in_branches(abonnementen, branches)).to_numpy(dtype=bool)
+    return int(abonnementen["lener"][chosen].nunique())
 
 
 def youth_members_on(
