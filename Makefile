@@ -22,12 +22,12 @@ demo: $(STAMP)
 	$(BIN)/bibanalyse run
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # The edit-test loop: everything but the tests marked slow (browser, Jupyter server,
 # benchmark, end-to-end report runs); under a minute.
 check: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 # The fast tests on the oldest versions pyproject.toml allows, in a virtual environment of
 # their own: the lower bounds are versions the code is tested on (about 5 minutes).

@@ -24,7 +24,6 @@ class Column:
 class Source:
     name: str
     columns: tuple[Column, ...]
-    reference: bool = False  # read before the others: they are checked against it
     event_date: str | None = None  # the column dating each row's event: not in the future
 
     @property
@@ -66,7 +65,6 @@ SOURCES: dict[str, Source] = {
         Source(
             "vestigingen",
             (_req("vestiging", "text", "Vestiging"), _req("gemeente", "text", "Gemeente")),
-            reference=True,
         ),
         Source(
             "uitleenacties",
