@@ -38,7 +38,7 @@ def loans_by_month(tables: Tables, period: Period, goal: Goal, **_) -> Figure:
     return plots.monthly_series(
         frame,
         x="maand",
-        y="uitleningen",
+        y=loans.LOANS,
         hue="segment",
         title="Uitleningen per maand, jeugd en volwassenen",
         ylabel="Uitleningen",
@@ -98,7 +98,7 @@ def participants_by_kind(tables: Tables, period: Period, goal: Goal, *, class_si
         tables,
         period,
         "soort",
-        "deelnemers",
+        activities.PARTICIPANTS,
         title=f"Deelnemers per soort activiteit ({goal.id})",
         xlabel="Deelnemers",
     )

@@ -43,6 +43,7 @@ from bibanalyse.indicators._common import (
 if TYPE_CHECKING:
     from bibanalyse.periods import Period
 
+PARTICIPANTS = "deelnemers"  # the column of counted participants in the frames for figures
 _COLUMNS = ("datum", "prestatieafspraken", "aantal_deelnemers", "aantal_klassen", "vestiging")
 
 

@@ -35,6 +35,7 @@ LOAN = "uitlening"
 RETURN = "inname"
 RENEWAL = "verlenging"
 SEGMENTS = ("jeugd", "volwassenen")
+LOANS = "uitleningen"  # the column of counted loans in the frames for figures
 """Segments of the monthly series: loans from youth shelves and from the others."""
 
 
@@ -124,8 +125,7 @@ def monthly_loans_by_segment(
         }
     )
     counts = keys.groupby(["maand", "segment"]).size().reindex(grid, fill_value=0)
-    result = counts.rename("uitleningen").reset_index()
-    result["uitleningen"] = result["uitleningen"].astype("int64")
+    result = counts.astype("int64").rename(LOANS).reset_index()
     result["segment"] = result["segment"].astype(str)
     return result
 
