@@ -224,6 +224,35 @@ def test_report_opens_offline_with_every_figure_and_no_error(name, published, vi
             assert f'id="{anchor}"' in text or f"id='{anchor}'" in text, f"{name}: {link}"
 
 
+@pytest.mark.parametrize("name", [*REPORTS, "combined"])
+def test_report_has_no_violation_of_the_wcag_rules_axe_checks(name, published, visit):
+    """axe-core (bundled by axe-playwright-python, injected from the package: the page
+    still loads nothing from elsewhere) finds no violation of WCAG 2.1 A and AA."""
+    page = name if name != "combined" else next(published.glob("rapportage_*.html")).stem
+    tab = visit(DESKTOP)
+    tab.open((published / f"{page}.html").as_uri())
+    results = _wcag_check(tab)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_wcag_check_finds_a_figure_without_text_and_a_page_without_language(tmp_path, visit):
+    page = tmp_path / "zonder-tekst.html"
+    pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+    page.write_text(f"<!doctype html><title>x</title><img src='{pixel}'>", encoding="utf-8")
+    tab = visit(DESKTOP)
+    tab.open(page.as_uri())
+    found = {violation["id"] for violation in _wcag_check(tab).response["violations"]}
+    assert {"image-alt", "html-has-lang"} <= found
+
+
+def _wcag_check(tab: Visit):
+    """axe-core's WCAG 2.1 A and AA rules on the open page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    return Axe().run(tab.page, options={"runOnly": {"type": "tag", "values": tags}})
+
+
 @pytest.mark.parametrize("name", REPORTS)
 def test_report_fits_a_phone_without_sideways_scrolling(name, published, visit):
     url = (published / f"{name}.html").as_uri()
