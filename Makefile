@@ -39,7 +39,7 @@ check-oldest:
 	  print(*(re.sub(r"\s*>=\s*", "==", r) for r in p["dependencies"] + p["optional-dependencies"]["dev"]), sep="\n")' \
 	  > $(OLDEST)/lower-bounds.txt
 	$(OLDEST)/bin/python -m pip install --quiet -c $(OLDEST)/lower-bounds.txt -e '.[dev]'
-	$(OLDEST)/bin/python -m pytest -m "not slow"
+	$(OLDEST)/bin/python -m pytest -n 2 -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
