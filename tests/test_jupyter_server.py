@@ -236,7 +236,10 @@ def test_the_overview_notebook_runs_in_jupyter_with_its_parameters_set(lab, demo
         assert lab.request("GET", f"/api/kernels/{kernel.id}")["name"] == KERNEL_NAME
         outputs = []
         for number, source in enumerate(sources):
-            reply = kernel.execute(source, timeout=lab.deadline.left(CELL_TIMEOUT))
+            try:
+                reply = kernel.execute(source, timeout=lab.deadline.left(CELL_TIMEOUT))
+            except TimeoutError:
+                pytest.fail(f"cell {number} did not finish in time:\n{source}")
             errors = [o for o in reply["outputs"] if o["output_type"] == "error"]
             assert reply["status"] == "ok" and not errors, _failure(number, reply, errors)
             outputs += reply["outputs"]
