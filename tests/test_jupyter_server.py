@@ -2,11 +2,13 @@
 
 The test starts ``jupyter lab --notebook-dir=<copy of notebooks> --no-browser`` (the command
 of ``make lab``, on a free local port with a random token), then talks to it the way the
-JupyterLab front end does: the REST API for the contents and the kernel, and the kernel's
-websocket for executing the overview notebook cell by cell, with the parameters set the way
-papermill sets them (an assignment cell after the ``parameters`` cell). The outputs must hold
-the overview of every goal and no error. Every wait is bounded; the kernel and the server are
-shut down afterwards, also when the test fails.
+JupyterLab front end does: the REST API for the contents, and a kernel started by the server
+that executes the overview notebook cell by cell, with the parameters set the way papermill
+sets them (an assignment cell after the ``parameters`` cell). The outputs must hold the
+overview of every goal and no error. Every wait is bounded; the kernel and the server are shut
+down afterwards, also when the test fails. The kernel is reached through the library
+``jupyter_kernel_client``, a client of Jupyter Server's kernels API (REST and the kernel's
+channels, with the server's token).
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from jupyter_kernel_client import JupyterKernelClient
 
 from bibanalyse.agreements import agreement_for
 
@@ -42,8 +44,6 @@ OVERALL_TIMEOUT = 120.0  # seconds for the whole test, server start included
 START_TIMEOUT = 60.0  # seconds for the server to answer
 CELL_TIMEOUT = 60.0  # seconds for one cell
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-websocket = pytest.importorskip("websocket", reason="websocket-client is not installed")
 
 
 class Deadline:
@@ -64,7 +64,6 @@ class Server:
     token: str
     log: Path
     deadline: Deadline
-    kernels: list[str] = field(default_factory=list)
 
     def request(self, method: str, path: str, body: dict | None = None, timeout: float = 20):
         data = None if body is None else json.dumps(body).encode()
@@ -111,8 +110,10 @@ def _clean_environment(tmp: Path) -> dict:
 
 
 @pytest.fixture
-def lab(tmp_path):
+def lab(tmp_path, monkeypatch):
     """``jupyter lab`` on a copy of the notebooks; shut down afterwards, whatever happened."""
+    for name in ("no_proxy", "NO_PROXY"):  # the kernel client straight to 127.0.0.1
+        monkeypatch.setenv(name, "127.0.0.1")
     deadline = Deadline(OVERALL_TIMEOUT)
     notebooks = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks, ignore=shutil.ignore_patterns(".*"))
@@ -174,15 +175,13 @@ def _wait_until_up(server: Server, runtime: Path) -> None:
 
 
 def _shut_down(server: Server) -> None:
-    """Kernels and server shut down through the API; SIGTERM, then SIGKILL, if that fails."""
+    """The server (and so its kernels) shut down through the API; SIGTERM, then SIGKILL, if
+    that fails."""
     process = server.process
     if process.poll() is None:
         stopping = False
         if server.url:
             server.deadline = Deadline(15)
-            for kernel in server.kernels:
-                with contextlib.suppress(urllib.error.URLError, OSError, TimeoutError):
-                    server.request("DELETE", f"/api/kernels/{kernel}", timeout=10)
             with contextlib.suppress(urllib.error.URLError, OSError, TimeoutError):
                 server.request("POST", "/api/shutdown", timeout=5)
                 stopping = True
@@ -197,74 +196,12 @@ def _shut_down(server: Server) -> None:
         process.wait(timeout=10)
 
 
-# --- the kernel over its websocket --------------------------------------------------------
-
-
-class KernelChannels:
-    """The kernel's channels over the server's websocket (JSON messages, protocol 5.3)."""
-
-    def __init__(self, server: Server, kernel: str) -> None:
-        self.session = uuid.uuid4().hex
-        url = server.url.replace("http", "ws", 1)
-        self.socket = websocket.create_connection(
-            f"{url}/api/kernels/{kernel}/channels?session_id={self.session}",
-            header=[f"Authorization: token {server.token}"],
-            timeout=server.deadline.left(20),
-            http_no_proxy=["127.0.0.1"],
-        )
-        self.deadline = server.deadline
-
-    def execute(self, code: str) -> tuple[dict, list[dict]]:
-        """The reply and the iopub messages of executing ``code``, up to the kernel's idle."""
-        msg_id = uuid.uuid4().hex
-        self.socket.send(
-            json.dumps(
-                {
-                    "header": {
-                        "msg_id": msg_id,
-                        "msg_type": "execute_request",
-                        "username": "test",
-                        "session": self.session,
-                        "date": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime()),
-                        "version": "5.3",
-                    },
-                    "parent_header": {},
-                    "metadata": {},
-                    "content": {
-                        "code": code,
-                        "silent": False,
-                        "store_history": True,
-                        "user_expressions": {},
-                        "allow_stdin": False,
-                        "stop_on_error": True,
-                    },
-                    "channel": "shell",
-                    "buffers": [],
-                }
-            )
-        )
-        cell = Deadline(self.deadline.left(CELL_TIMEOUT))
-        reply, outputs, idle = None, [], False
-        while reply is None or not idle:
-            self.socket.settimeout(cell.left())
-            try:
-                message = json.loads(self.socket.recv())
-            except websocket.WebSocketTimeoutException:
-                raise TimeoutError(f"no answer from the kernel in time to {code[:80]!r}") from None
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind = message["header"]["msg_type"]
-            if message["channel"] == "shell" and kind == "execute_reply":
-                reply = message["content"]
-            elif message["channel"] == "iopub":
-                if kind == "status":
-                    idle = message["content"]["execution_state"] == "idle"
-                elif kind in ("display_data", "execute_result", "stream", "error"):
-                    outputs.append({"type": kind, **message["content"]})
-        return reply, outputs
-
-    def close(self) -> None:
-        self.socket.close()
+def _failure(number: int, reply: dict, errors: list[dict]) -> str:
+    """A failed cell's status and tracebacks, without terminal colours."""
+    lines = [f"cell {number}: {reply['status']}"]
+    for error in errors:
+        lines += [f"{error['ename']}: {error['evalue']}", *error["traceback"]]
+    return _ANSI.sub("", "\n".join(lines))
 
 
 # --- the test -----------------------------------------------------------------------------
@@ -293,26 +230,25 @@ def test_the_overview_notebook_runs_in_jupyter_with_its_parameters_set(lab, demo
     injected = f"period = {PERIOD!r}\ndata_dir = {str(demo_data.data_dir)!r}\n"
     sources.insert(tagged[0] + 1, injected)  # where papermill puts its injected cell
 
-    kernel = lab.request("POST", "/api/kernels", {"name": KERNEL_NAME})
-    lab.kernels.append(kernel["id"])
-    assert kernel["name"] == KERNEL_NAME
-    channels = KernelChannels(lab, kernel["id"])
+    kernel = JupyterKernelClient(server_url=lab.url, token=lab.token)
     try:
+        kernel.start(name=KERNEL_NAME, timeout=lab.deadline.left(20))
+        assert lab.request("GET", f"/api/kernels/{kernel.id}")["name"] == KERNEL_NAME
         outputs = []
         for number, source in enumerate(sources):
-            reply, cell_outputs = channels.execute(source)
-            errors = [o for o in cell_outputs if o["type"] == "error"]
-            assert reply["status"] == "ok" and not errors, (
-                f"cell {number} failed: {reply.get('ename')}: {reply.get('evalue')}\n"
-                + _ANSI.sub("", "\n".join("\n".join(e["traceback"]) for e in errors))
-            )
-            outputs += cell_outputs
+            try:
+                reply = kernel.execute(source, timeout=lab.deadline.left(CELL_TIMEOUT))
+            except TimeoutError:
+                pytest.fail(f"cell {number} did not finish in time:\n{source}")
+            errors = [o for o in reply["outputs"] if o["output_type"] == "error"]
+            assert reply["status"] == "ok" and not errors, _failure(number, reply, errors)
+            outputs += reply["outputs"]
     finally:
-        channels.close()
+        kernel.stop(timeout=10)
 
     shown = ("display_data", "execute_result")  # displayed, or a cell's value
-    html = [o for o in outputs if o["type"] in shown and "text/html" in o["data"]]
-    assert html, f"no HTML output: {[o['type'] for o in outputs]}"
+    html = [o for o in outputs if o["output_type"] in shown and "text/html" in o["data"]]
+    assert html, f"no HTML output: {[o['output_type'] for o in outputs]}"
     titled = [o for o in html if "title" in o["metadata"]]
     assert [o["metadata"]["title"] for o in titled] == [TITLE]
     assert "Overzicht tweede halfjaar 2025" in titled[0]["data"]["text/html"]
