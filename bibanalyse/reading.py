@@ -47,6 +47,7 @@ Contents = bytes | mmap.mmap  # a file's bytes: mapped (see _mapped), or copied 
 # Kinds of column that may hold about as many texts as rows (identifiers, personal data):
 # read as text, encoded after (as numbers where they are, see _numbers_encoded). Arrow
 # encodes the others (dates, codes, branches, text) while parsing.
+NUMBER_KINDS = frozenset({"count", "number"})  # columns a formula without a value rejects
 _MANY_VALUED_KINDS = frozenset({"identifier", "list", "member", "birthdate", "postcode"})
 
 
@@ -573,7 +574,7 @@ def _read_excel(path: Path, source: Source, limits: FileLimits) -> RawTable:
         if not name.startswith("_")
     }
     frame, empty, problems = _to_frame(pa.table(columns), limits.field_bytes)
-    for name, cells in _formula_problems(formulas, names, first_row, len(body)).items():
+    for name, cells in _formula_problems(formulas, names, first_row, len(body), source).items():
         empty &= pd.isna(cells)
         if name in problems:  # a column with a field too long elsewhere
             cells = np.where(pd.isna(cells), problems[name], cells)
@@ -581,15 +582,17 @@ def _read_excel(path: Path, source: Source, limits: FileLimits) -> RawTable:
     return _without_empty_rows(path, frame, lines, empty, [], [], 0, problems)
 
 
-def _formula_problems(formulas, names: list[str], first_row: int, rows: int) -> dict:
-    """Per column of the contract, the problem of each body row whose cell is a formula
-    without a computed value (see ``RawTable.cell_problems``)."""
+def _formula_problems(formulas, names: list[str], first_row: int, rows: int, source) -> dict:
+    """Per number column of the contract, the problem of each body row whose cell is a
+    formula without a computed value (see ``RawTable.cell_problems``); in a text column
+    such a cell reads as empty, as it would in Excel before it is computed."""
+    numbers = {column.name for column in source.columns if column.kind in NUMBER_KINDS}
     problems: dict[str, np.ndarray] = {}
     for cell in formulas:
         position = cell.row - first_row
         if 0 <= position < rows and cell.column < len(names):
             name = names[cell.column]
-            if not name.startswith("_"):
+            if name in numbers:
                 cells = problems.setdefault(name, np.full(rows, None, dtype=object))
                 cells[position] = f"formule zonder berekende waarde (cel {cell.name})"
     return problems

@@ -24,6 +24,7 @@ from bibanalyse.config import FileLimits
 GRACE_BYTES = 100 * 1024  # parts smaller than this may be packed tighter (POI's grace size)
 _BLOCK = 1 << 20
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")  # <f>, <f t="shared" .../>, <x:f>
+_TEXT_TYPES = ("str", "s", "inlineStr")  # a cell's type when its value is text
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _STRICT_RELATIONSHIP_ID = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
@@ -151,7 +152,9 @@ def _local(tag: str) -> str:
 
 def _formula_cells_without_value(archive: zipfile.ZipFile, sheet: str) -> list[FormulaCell]:
     """The cells of ``sheet`` holding a formula (``<f>``) and no value (no ``<v>`` or an
-    empty one), parsed a block at a time."""
+    empty one), parsed a block at a time. A formula whose computed value is text (``t`` is
+    ``str``, ``s`` or ``inlineStr``) holds its value also when that text is empty: Excel
+    computed it."""
     found: list[FormulaCell] = []
     state = {"row": 0, "column": -1, "formula": False, "value": False, "in_value": False}
 
@@ -162,7 +165,8 @@ def _formula_cells_without_value(archive: zipfile.ZipFile, sheet: str) -> list[F
             state["column"] = -1
         elif tag == "c":
             state["column"] = _column(attributes.get("r"), state["column"] + 1)
-            state["formula"] = state["value"] = False
+            state["formula"] = False
+            state["value"] = attributes.get("t") in _TEXT_TYPES
         elif tag == "f":
             state["formula"] = True
         elif tag in ("v", "is"):

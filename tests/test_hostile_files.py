@@ -245,6 +245,35 @@ def test_a_formula_without_a_computed_value_rejects_its_row_naming_the_cell(with
     assert kept["aantal_deelnemers"].astype(object).fillna(-1).tolist() == [12, 8, -1]
 
 
+def test_a_formula_in_a_text_column_keeps_its_row(with_branches):
+    """Only a number column needs the computed value; a text formula reads as empty."""
+    folder = with_branches.raw_dir / "activiteiten"
+    folder.mkdir(parents=True)
+    workbook = openpyxl.Workbook()
+    workbook.active.append([*ACTIVITY_HEADERS, "Doelgroep"])
+    workbook.active.append(
+        ["02-01-2025", "Voorlezen", "Voorlezen", "1.2", 12, None, "Heemstede", '="jeugd"&""']
+    )
+    workbook.save(folder / "a.xlsx")
+    (report,) = [r for r in ingest(with_branches) if r.source == "activiteiten"]
+    assert (report.rows_read, report.kept, report.rejected) == (1, 1, 0)
+    kept = pd.read_parquet(with_branches.processed_dir / "activiteiten.parquet")
+    assert kept["doelgroep"].isna().all()  # as Excel shows it before computing it
+
+
+def test_a_formula_computed_to_empty_text_holds_its_value(tmp_path):
+    from bibanalyse.workbook import FormulaCell, inspect_workbook
+
+    template = _activities_workbook(tmp_path / "t.xlsx", [])
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="2"><c r="E2" t="str"><f>IF(1,"","x")</f><v/></c>'
+        '<c r="F2"><f>1+1</f><v/></c></row></sheetData></worksheet>'
+    )
+    path = _with_sheet(template, tmp_path / "a.xlsx", lambda stream: stream.write(sheet.encode()))
+    assert inspect_workbook(path, FileLimits()) == [FormulaCell(2, 5)]
+
+
 def test_shared_and_namespaced_formulas_are_found_too(tmp_path):
     from bibanalyse.workbook import FormulaCell, inspect_workbook
 
