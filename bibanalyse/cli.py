@@ -224,26 +224,30 @@ def run_reports(args: argparse.Namespace, settings: Settings) -> int:
     from bibanalyse.document import engine_missing
     from bibanalyse.periods import latest_ended, parse_periods
     from bibanalyse.runner import OVERVIEW, NotebookFailed, read_snapshot, run_period
+    from bibanalyse.snapshots import pinned, remove_unpinned_when_idle
 
     settings = settings.with_reports_dir(args.reports_dir)
     periods = parse_periods(args.period or []) or [latest_ended(dt.date.today())]
     municipality = args.municipality or settings.municipality
     if reason := engine_missing():  # said once, however many periods
         print(f"bibanalyse run: warning: no PDF will be made: {reason}", file=sys.stderr)
-    for period in periods:
-        progress(f"Running the reports of {municipality} {period}")
-        try:
-            folder = run_period(
-                settings, period, municipality, notebooks_dir=settings.notebooks_dir
-            )
-        except NotebookFailed as error:
-            logging.getLogger("bibanalyse").error("%s: %s", period, error)
-            print(f"bibanalyse run: {period}: {error}", file=sys.stderr)
-            return EXIT_FAILED
-        snapshot = read_snapshot(folder)
-        read = f" from snapshot {snapshot} of the processed data" if snapshot else ""
-        print(f"Reports of {period} published in {folder}{read}")
-        print(f"Overview: {folder / (OVERVIEW + '.html')}")
+    with pinned(settings.data_dir) as data_dir:  # every period from one snapshot
+        reading = settings.with_data_dir(data_dir)
+        for period in periods:
+            progress(f"Running the reports of {municipality} {period}")
+            try:
+                folder = run_period(
+                    reading, period, municipality, notebooks_dir=settings.notebooks_dir
+                )
+            except NotebookFailed as error:
+                logging.getLogger("bibanalyse").error("%s: %s", period, error)
+                print(f"bibanalyse run: {period}: {error}", file=sys.stderr)
+                return EXIT_FAILED
+            snapshot = read_snapshot(folder)
+            read = f" from snapshot {snapshot} of the processed data" if snapshot else ""
+            print(f"Reports of {period} published in {folder}{read}")
+            print(f"Overview: {folder / (OVERVIEW + '.html')}")
+    remove_unpinned_when_idle(settings.data_dir)
     return EXIT_OK
 
 

@@ -60,6 +60,27 @@ def publish_folder(staging: Path, target: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+def recover_publish(target: Path) -> None:
+    """Undo a ``publish_folder`` cut short between its renames (a process killed there):
+    the published set it moved aside goes back to ``target`` when ``target`` is missing;
+    what other such publishes moved aside is removed.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / ".2025-H2.retired-4711").mkdir()
+    >>> recover_publish(folder / "2025-H2")
+    >>> sorted(path.name for path in folder.iterdir())
+    ['2025-H2']
+    """
+    retired = sorted(
+        target.parent.glob(f".{target.name}.retired-*"), key=lambda path: path.stat().st_mtime
+    )
+    if retired and not target.exists():
+        os.rename(retired.pop(), target)
+    for leftover in retired:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def write_atomically(path: Path, data: bytes | str) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder; a failure
     names ``path`` and leaves it as it was."""

@@ -46,6 +46,7 @@ from bibanalyse.files import (
     WRITE_ERRORS,
     WriteError,
     publish_folder,
+    recover_publish,
     write_atomically,
     writing,
 )
@@ -188,7 +189,7 @@ def run_period(
     ):
         (on_pinned or (lambda _: None))(data_dir)
         pinned = settings.with_data_dir(data_dir)
-        _say_which_snapshot(settings.data_dir, data_dir)
+        _say_which_snapshot(data_dir)
         require_data(pinned.processed_dir, period, municipality)
         parameters = {
             "period": period.label,
@@ -211,9 +212,9 @@ def read_snapshot(folder: Path) -> str | None:
     return json.loads(manifest.read_text(encoding="utf-8")).get("snapshot")
 
 
-def _say_which_snapshot(data_dir: Path, pinned: Path) -> None:
-    if pinned == data_dir:
-        log.warning("%s is no snapshot: the run reads it as it is", data_dir / "processed")
+def _say_which_snapshot(pinned: Path) -> None:
+    if not snapshots.is_snapshot(pinned):
+        log.warning("%s is no snapshot: the run reads it as it is", pinned / "processed")
         return
     progress(f"  processed data: snapshot {snapshots.snapshot_id(pinned)}")
     log.info("reading processed data of snapshot %s", snapshots.snapshot_id(pinned))
@@ -242,11 +243,11 @@ def _build_and_publish(settings, period, municipality, notebooks, parameters, wo
     started = time.time()
     target = period_folder(settings, municipality, period)
     staging = target.with_name(f".{target.name}{STAGING_INFIX}{os.getpid()}")
-    # what runs of this period left when killed (this run holds the period's lock): their
-    # staging folders, and a published set moved aside by a publish cut short
-    for left in ("staging", "retired"):
-        for leftover in target.parent.glob(f".{target.name}.{left}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+    # what runs of this period left when killed (this run holds the period's lock): the
+    # published set moved aside by a publish cut short goes back, staging folders go
+    recover_publish(target)
+    for leftover in target.parent.glob(f".{target.name}{STAGING_INFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     remove_stale_staging(settings.reports_dir)  # of the other periods
     with writing(staging):
         staging.mkdir(parents=True)
@@ -460,7 +461,7 @@ def _write_manifest(staging, settings, parameters, runs, started, document: dict
     """What the run read (the snapshot and each of its files, with sha256), with what and
     how it went; ``settings`` are the run's, its data folder the snapshot pinned."""
     inputs = sorted(path for path in settings.processed_dir.rglob("*") if path.is_file())
-    in_snapshot = settings.data_dir.parent.name == snapshots.SNAPSHOTS
+    in_snapshot = snapshots.is_snapshot(settings.data_dir)
     snapshot = snapshots.snapshot_id(settings.data_dir) if in_snapshot else None
     manifest = {
         "bibanalyse": __version__,

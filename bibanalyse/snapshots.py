@@ -113,8 +113,9 @@ def switch_to(data_dir: Path, snapshot: Path) -> None:
 @contextmanager
 def pinned(data_dir: Path) -> Iterator[Path]:
     """The data folder to read for the block: the current snapshot's folder (it holds
-    ``processed/``), pinned so that no ingest removes it meanwhile; ``data_dir`` itself
-    (unpinned) when its ``processed/`` is no snapshot (see ``current``)."""
+    ``processed/``), pinned so that no ingest removes it meanwhile; a snapshot's folder
+    given as ``data_dir`` is pinned as it is; ``data_dir`` itself (unpinned) when its
+    ``processed/`` is no snapshot (see ``current``)."""
     held = _pin(Path(data_dir))
     if held is None:
         yield Path(data_dir)
@@ -126,9 +127,21 @@ def pinned(data_dir: Path) -> Iterator[Path]:
         os.close(descriptor)  # releases the pin
 
 
+def is_snapshot(folder: Path) -> bool:
+    """Whether ``folder`` is a complete snapshot (``data/snapshots/<id>``), as ``pinned``
+    yields it: a command that pinned one hands it on as its data folder."""
+    folder = Path(folder)
+    return folder.parent.name == SNAPSHOTS and (folder / PIN).is_file()
+
+
 def _pin(data_dir: Path) -> tuple[Path, int] | None:
-    """The current snapshot and an open descriptor of its ``.pin``, locked shared. A
-    snapshot may be replaced and removed between finding and locking it: then the next."""
+    """The current snapshot and an open descriptor of its ``.pin``, locked shared (or
+    ``data_dir`` itself, pinned again, when it is a snapshot). A snapshot may be replaced
+    and removed between finding and locking it: then the next."""
+    if is_snapshot(data_dir):
+        descriptor = os.open(data_dir / PIN, os.O_RDONLY)
+        fcntl.flock(descriptor, fcntl.LOCK_SH)  # the caller's pin keeps it: no wait
+        return data_dir, descriptor
     for _ in range(_PIN_ATTEMPTS):
         snapshot = current(data_dir)
         if snapshot is None:

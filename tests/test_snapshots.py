@@ -276,3 +276,24 @@ def test_a_run_during_an_ingest_publishes_everything_from_one_snapshot_and_says_
     pd.testing.assert_series_equal(published["waarde"], before["waarde"], check_names=False)
     assert not old.exists()  # removed once the run that pinned it was done
     assert not any(folder.exists() for folder in killed)
+
+
+def test_a_run_of_several_periods_reads_one_snapshot_for_all(settings, monkeypatch):
+    """An ingest that switches after the first period changes nothing of what the later
+    periods read (run_period stood in for: it records what it was given)."""
+    from bibanalyse import cli, runner
+
+    first = _snapshot_of(settings, 1)
+    read = []
+
+    def run_period(given, period, municipality, *, notebooks_dir):
+        read.append(given.data_dir)
+        _snapshot_of(settings, len(read) + 1)  # an ingest switches meanwhile
+        folder = given.reports_dir / municipality / str(period)
+        folder.mkdir(parents=True)
+        return folder
+
+    monkeypatch.setattr(runner, "run_period", run_period)
+    assert cli.main(["run", "--period", "2025-H1", "2025-H2"]) == cli.EXIT_OK
+    assert read == [first, first]
+    assert _snapshot_names(settings) == [snapshots.current(settings.data_dir).name]
