@@ -109,6 +109,7 @@ def _ingest_snapshot(settings: Settings, context: Context, progress, before_swit
     first (one ingest at a time holds the lock, so none of it is in use)."""
     for leftover in settings.data_dir.glob(f"{LEGACY_STAGING_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    snapshots.remove_switch_leftovers(settings.data_dir)
     building = snapshots.start_building(settings.data_dir)
     try:
         reports = _ingest_all(settings, building / snapshots.PROCESSED, context, progress)

@@ -110,6 +110,16 @@ def switch_to(data_dir: Path, snapshot: Path) -> None:
     log.info("processed data: snapshot %s is current", snapshot_id(snapshot))
 
 
+def remove_switch_leftovers(data_dir: Path) -> None:
+    """Remove what a ``switch_to`` killed midway left in ``data_dir``: its new link, not yet
+    renamed, and a processed folder of a version before snapshots, moved aside. Call with
+    the ingest's lock held."""
+    for link in Path(data_dir).glob(f"{LINK_PREFIX}*"):
+        link.unlink(missing_ok=True)
+    for retired in Path(data_dir).glob(f".{PROCESSED}.retired-*"):
+        shutil.rmtree(retired, ignore_errors=True)
+
+
 @contextmanager
 def pinned(data_dir: Path) -> Iterator[Path]:
     """The data folder to read for the block: the current snapshot's folder (it holds

@@ -174,6 +174,18 @@ def test_what_a_killed_ingest_left_is_removed_by_the_next(settings):
     assert _snapshot_names(settings) == [snapshots.current(settings.data_dir).name]
 
 
+def test_what_a_switch_killed_midway_left_is_removed_before_an_ingest_builds(settings):
+    """Its new link not yet renamed, and a processed folder of before snapshots moved aside."""
+    first = _snapshot_of(settings, 1)
+    link = settings.data_dir / f"{snapshots.LINK_PREFIX}dead"
+    link.symlink_to(first / "processed")
+    retired = settings.data_dir / ".processed.retired-4711"
+    retired.mkdir()
+    snapshots.remove_switch_leftovers(settings.data_dir)
+    assert not link.is_symlink() and not retired.exists()
+    assert (first / "processed" / "uitleenacties.parquet").is_file()  # its target untouched
+
+
 def _days():
     import datetime as dt
 
