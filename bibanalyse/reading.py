@@ -29,7 +29,6 @@ import pyarrow.csv as pacsv
 
 from bibanalyse.config import FileLimits
 from bibanalyse.sources import Column, Source
-from bibanalyse.workbook import WorkbookRefused, inspect_workbook
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -549,8 +548,10 @@ def _without_empty_rows(
 def _read_excel(path: Path, source: Source, limits: FileLimits) -> RawTable:
     """The first sheet of a workbook checked first (``bibanalyse.workbook``): refused past
     the limits before anything is unpacked; a formula cell without a computed value in a
-    column of the contract makes its row rejected."""
-    from python_calamine import CalamineWorkbook  # only Excel files need it
+    number column of the contract makes its row rejected."""
+    from python_calamine import CalamineWorkbook  # only Excel files need these
+
+    from bibanalyse.workbook import WorkbookRefused, inspect_workbook
 
     try:
         formulas = inspect_workbook(path, limits)

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from xml.parsers import expat
 
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from openpyxl.utils.exceptions import CellCoordinatesException
+
 from bibanalyse.config import FileLimits
 
 GRACE_BYTES = 100 * 1024  # parts smaller than this may be packed tighter (POI's grace size)
 _BLOCK = 1 << 20
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")  # <f>, <f t="shared" .../>, <x:f>
 _TEXT_TYPES = ("str", "s", "inlineStr")  # a cell's type when its value is text
-_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _STRICT_RELATIONSHIP_ID = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 
@@ -48,11 +50,7 @@ class FormulaCell:
         >>> FormulaCell(2, 27).name
         'AB2'
         """
-        letters, number = "", self.column + 1
-        while number:
-            number, rest = divmod(number - 1, 26)
-            letters = chr(ord("A") + rest) + letters
-        return f"{letters}{self.row}"
+        return f"{get_column_letter(self.column + 1)}{self.row}"
 
 
 def inspect_workbook(path: Path, limits: FileLimits) -> list[FormulaCell]:
@@ -195,10 +193,8 @@ def _formula_cells_without_value(archive: zipfile.ZipFile, sheet: str) -> list[F
 
 def _column(reference: str | None, default: int) -> int:
     """The column (from 0) of a cell reference such as ``B12``; ``default`` without one."""
-    match = _CELL_REF.fullmatch(reference or "")
-    if not match:
+    try:
+        letters, _ = coordinate_from_string(reference or "")
+    except CellCoordinatesException:
         return default
-    number = 0
-    for letter in match.group(1):
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number - 1
+    return column_index_from_string(letters) - 1
