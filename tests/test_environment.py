@@ -46,15 +46,17 @@ def _declared() -> tuple[dict[str, str], dict[str, str]]:
 
 def _imported_distributions(folder: Path) -> set[str]:
     """The distributions (normalised names) whose modules the Python files under ``folder``
-    import, standard library and the project itself left out."""
+    import, standard library, the project itself and the folder's own scripts (a benchmark
+    importing ``bench``) left out."""
     modules = set()
+    scripts = {path.stem for path in folder.glob("*.py")}
     for path in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 modules |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
-    modules -= set(sys.stdlib_module_names) | {"__future__", "bibanalyse", "tests"}
+    modules -= set(sys.stdlib_module_names) | {"__future__", "bibanalyse", "tests"} | scripts
     owners = importlib.metadata.packages_distributions()
     return {owners[module][0].lower().replace("_", "-") for module in modules}
 
